@@ -23,3 +23,24 @@ def seg_doc(sentences: list[str], lang: str = "en", doc_id: str = "doc", sep: st
 def one_to_one(source: SegmentedDocument, reprint: SegmentedDocument) -> Alignment:
     n = min(len(source.segments), len(reprint.segments))
     return Alignment(source.id, reprint.id, tuple(AlignedPair((i,), (i,), 1.0) for i in range(n)))
+
+
+def lines_doc(path: str, lang: str = "en", doc_id: str | None = None) -> SegmentedDocument:
+    """A rough SegmentedDocument of a text file: every non-empty line is one segment.
+
+    For detector tests that want real article text without the full pipeline.
+    """
+    from pathlib import Path
+
+    text = Path(path).read_text(encoding="utf-8")
+    segs = []
+    pos = 0
+    for line in text.split("\n"):
+        stripped = line.strip()
+        if stripped:
+            start = text.index(stripped, pos)
+            segs.append(Segment(len(segs), start, start + len(stripped), stripped, lang, 1.0))
+        pos += len(line) + 1
+    did = doc_id or Path(path).stem
+    doc = Document(id=did, path=str(path), text=text, language=lang)
+    return SegmentedDocument(doc, tuple(segs), lang, 1.0)
