@@ -1,0 +1,234 @@
+"""Link: for every article, find its source within the set and how it relates to it.
+
+Evidence, per pair of articles:
+
+* same language: five-word shingle containment (exact; MinHash LSH proposes the
+  candidate pairs when the set is large). Copies keep long word runs; independent
+  articles about one event share almost none.
+* any languages: sentence embeddings from a multilingual encoder. A translation has,
+  for most of its sentences, a sentence in the other article with a high cross-lingual
+  similarity; an independent article about the same event is close as a whole (mean
+  embedding) but has few sentence-level matches.
+
+Direction (which one is the source) comes from, in order: the user's ``--source``,
+publication dates, containment (a cut copy is contained in its source), and for
+translations the article that is related to most others (the hub of the story).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable, Sequence
+
+import numpy as np
+
+from ..types import Link, SegmentedDocument
+from . import shingles as sh
+
+RELATION_RANK = {"verbatim_copy": 3, "edited_copy": 2, "translation": 2, "same_story": 0}
+
+
+@dataclass(frozen=True)
+class LinkConfig:
+    verbatim_containment: float = 0.9  # both directions: near-identical text
+    edited_containment: float = 0.2  # one direction: a substantial copied share
+    sentence_match: float | None = None  # cross-lingual sentence match (encoder default)
+    translation_share: float = 0.5  # share of the shorter article's sentences matched
+    same_story: float | None = None  # document similarity for "same story" (encoder default)
+    lsh_above: int = 40  # use MinHash LSH for candidates above this many articles
+    max_candidates: int = 8  # cross-lingual candidates examined per article
+
+
+# Per-encoder calibration: cosine ranges differ a lot between encoders (e5's cosines are
+# compressed near 1, USE spreads them). Measured on NTREX translations vs. other stories
+# (benchmarks/bench_link_ntrex.py).
+ENCODER_THRESHOLDS: dict[str, dict[str, float]] = {
+    "use": {"sentence_match": 0.55, "same_story": 0.45, "prefilter": 0.30},
+    "e5": {"sentence_match": 0.86, "same_story": 0.83, "prefilter": 0.78},
+    "hashing": {"sentence_match": 0.5, "same_story": 0.35, "prefilter": 0.2},
+}
+
+
+def _thresholds(encoder_name: str) -> dict[str, float]:
+    for key, value in ENCODER_THRESHOLDS.items():
+        if encoder_name.startswith(key):
+            return value
+    return ENCODER_THRESHOLDS["use"]
+
+
+@dataclass
+class _PairEvidence:
+    a: str
+    b: str
+    relation: str
+    score: float
+    evidence: dict[str, float] = field(default_factory=dict)
+    source: str = ""  # which of a, b is the source
+
+
+def _date_key(doc: SegmentedDocument) -> str | None:
+    d = doc.document.date
+    return d[:10] if d else None
+
+
+def link_documents(
+    docs: Sequence[SegmentedDocument],
+    embed: Callable[[SegmentedDocument], np.ndarray],
+    *,
+    encoder_name: str = "use",
+    forced_source: str | None = None,
+    config: LinkConfig = LinkConfig(),
+) -> dict[str, Link]:
+    """Return, for each article that has one, the Link to its source.
+
+    ``embed(doc)`` returns the L2-normalised sentence embeddings of ``doc`` (one row per
+    segment). Articles with no related article get no entry.
+    """
+    by_id = {d.id: d for d in docs}
+    ids = [d.id for d in docs]
+    th = _thresholds(encoder_name)
+    sent_t = config.sentence_match if config.sentence_match is not None else th["sentence_match"]
+    story_t = config.same_story if config.same_story is not None else th["same_story"]
+
+    shingle_sets = {d.id: sh.shingles(d.text) for d in docs}
+    embs = {d.id: embed(d) for d in docs}
+    doc_vec = {}
+    for i in ids:
+        e = embs[i]
+        v = e.mean(axis=0) if len(e) else np.zeros(1, dtype=np.float32)
+        n = float(np.linalg.norm(v))
+        doc_vec[i] = v / n if n > 0 else v
+
+    # Candidate pairs: all pairs for small sets; LSH + nearest documents for large ones.
+    if len(ids) <= config.lsh_above:
+        pairs = {(a, b) for k, a in enumerate(ids) for b in ids[k + 1 :]}
+    else:
+        pairs = sh.candidate_pairs(shingle_sets)
+        mat = np.stack([doc_vec[i] for i in ids]) if ids else np.zeros((0, 1))
+        sims = mat @ mat.T
+        for r, a in enumerate(ids):
+            order = np.argsort(-sims[r])
+            taken = 0
+            for c in order:
+                if c == r:
+                    continue
+                if sims[r, c] < th["prefilter"] or taken >= config.max_candidates:
+                    break
+                pairs.add(tuple(sorted((a, ids[c]))))  # type: ignore[arg-type]
+                taken += 1
+
+    found: list[_PairEvidence] = []
+    for a, b in sorted(pairs):
+        da, db = by_id[a], by_id[b]
+        doc_sim = float(doc_vec[a] @ doc_vec[b]) if embs[a].size and embs[b].size else 0.0
+        ev: dict[str, float] = {"doc_similarity": round(doc_sim, 4)}
+        relation = None
+        score = 0.0
+        if da.language == db.language:
+            ca = sh.containment(shingle_sets[a], shingle_sets[b])
+            cb = sh.containment(shingle_sets[b], shingle_sets[a])
+            ev.update(containment_a_in_b=round(ca, 4), containment_b_in_a=round(cb, 4),
+                      jaccard=round(sh.jaccard(shingle_sets[a], shingle_sets[b]), 4))
+            if min(ca, cb) >= config.verbatim_containment:
+                relation, score = "verbatim_copy", min(ca, cb)
+            elif max(ca, cb) >= config.edited_containment:
+                relation, score = "edited_copy", max(ca, cb)
+        if relation is None and embs[a].size and embs[b].size and da.language != db.language:
+            if doc_sim >= th["prefilter"]:
+                sims = embs[a] @ embs[b].T
+                share_a = float((sims.max(axis=1) >= sent_t).mean())
+                share_b = float((sims.max(axis=0) >= sent_t).mean())
+                shorter = share_a if len(embs[a]) <= len(embs[b]) else share_b
+                ev.update(match_share_a=round(share_a, 4), match_share_b=round(share_b, 4))
+                if shorter >= config.translation_share:
+                    relation, score = "translation", shorter
+        if relation is None and doc_sim >= story_t:
+            relation, score = "same_story", doc_sim
+        if relation is not None:
+            found.append(_PairEvidence(a, b, relation, float(score), ev))
+
+    degree: dict[str, int] = {i: 0 for i in ids}
+    for p in found:
+        if p.relation != "same_story":
+            degree[p.a] += 1
+            degree[p.b] += 1
+    for p in found:
+        p.source = _direction(p, by_id, degree, forced_source)
+
+    links: dict[str, Link] = {}
+    best: dict[str, _PairEvidence] = {}
+    for p in found:
+        reprint = p.b if p.source == p.a else p.a
+        if p.relation == "same_story":
+            continue
+        cur = best.get(reprint)
+        key = (RELATION_RANK[p.relation], p.score)
+        if cur is None or key > (RELATION_RANK[cur.relation], cur.score):
+            best[reprint] = p
+    # Break cycles (A<-B<-A cannot happen; longer ones can with mixed evidence).
+    for reprint in sorted(best):
+        seen = {reprint}
+        node = best[reprint].source
+        while node in best:
+            if node in seen:
+                weakest = min(
+                    (r for r in seen if r in best), key=lambda r: (RELATION_RANK[best[r].relation], best[r].score)
+                )
+                del best[weakest]
+                break
+            seen.add(node)
+            node = best[node].source
+    for reprint, p in best.items():
+        links[reprint] = Link(reprint, p.source, p.relation, round(p.score, 4), p.evidence,
+                              forced=p.source == forced_source)
+    # Same-story relations for articles with no copy/translation source.
+    for p in sorted(found, key=lambda p: -p.score):
+        if p.relation != "same_story":
+            continue
+        for me, other in ((p.a, p.b), (p.b, p.a)):
+            if me not in links:
+                links[me] = Link(me, other, "same_story", round(p.score, 4), p.evidence)
+    return links
+
+
+def _direction(
+    p: _PairEvidence,
+    by_id: dict[str, SegmentedDocument],
+    degree: dict[str, int],
+    forced_source: str | None,
+) -> str:
+    """Which of the pair is the source (see module docstring for the order of evidence)."""
+    if forced_source in (p.a, p.b):
+        return forced_source  # type: ignore[return-value]
+    da, db = _date_key(by_id[p.a]), _date_key(by_id[p.b])
+    if da and db and da != db:
+        return p.a if da < db else p.b
+    if p.relation in ("verbatim_copy", "edited_copy"):
+        ca = p.evidence.get("containment_a_in_b", 0.0)
+        cb = p.evidence.get("containment_b_in_a", 0.0)
+        if abs(ca - cb) > 0.02:
+            # The article mostly contained in the other is the (cut) copy.
+            return p.b if ca > cb else p.a
+    if degree[p.a] != degree[p.b]:
+        return p.a if degree[p.a] > degree[p.b] else p.b
+    la, lb = len(by_id[p.a].text), len(by_id[p.b].text)
+    if la != lb:
+        return p.a if la > lb else p.b
+    return min(p.a, p.b)
+
+
+def force_link(
+    reprint: SegmentedDocument,
+    source: SegmentedDocument,
+    embed: Callable[[SegmentedDocument], np.ndarray],
+) -> Link:
+    """The Link for a pair the user declared (``compare`` or ``--source``)."""
+    if reprint.language == source.language:
+        a, b = sh.shingles(reprint.text), sh.shingles(source.text)
+        ca, cb = sh.containment(a, b), sh.containment(b, a)
+        relation = "verbatim_copy" if min(ca, cb) >= 0.9 else "edited_copy"
+        ev = {"containment_reprint_in_source": round(ca, 4), "containment_source_in_reprint": round(cb, 4)}
+        return Link(reprint.id, source.id, relation, round(ca, 4), ev, forced=True)
+    er, es = embed(reprint), embed(source)
+    share = float((er @ es.T).max(axis=1).mean()) if er.size and es.size else 0.0
+    return Link(reprint.id, source.id, "translation", round(share, 4), {"mean_best_match": round(share, 4)}, forced=True)

@@ -1,0 +1,103 @@
+"""Linking: copies by shingle containment, translations by sentence matches, direction."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+
+from auditor.link import force_link, link_documents
+from auditor.link.shingles import candidate_pairs, containment, shingles
+from tests.helpers import seg_doc
+
+STORY = [
+    "Chinese leader Xi Jinping said Monday he saw headway in the strained relationship with the United States.",
+    "President Xi received Blinken in the vast Great Hall of the People in Beijing on Monday afternoon.",
+    "Both sides had played down prospects for breakthroughs ahead of the two-day visit to the capital.",
+    "Blinken said his more than eleven hours of talks were more about restoring dialogue than anything else.",
+    "Chinese Foreign Minister Qin Gang agreed to pay a return visit to the United States later this year.",
+]
+OTHER = [
+    "The central bank raised interest rates by a quarter point on Wednesday to fight inflation.",
+    "Analysts had expected the move after a string of strong employment reports this spring.",
+    "Mortgage rates are now at their highest level in fifteen years, lenders said in a statement.",
+]
+
+
+def table_embed(table: dict[str, np.ndarray], dim: int = 8):
+    """An embed() that looks sentences up in a table (unknown sentences: random, seeded)."""
+    rng = np.random.default_rng(0)
+
+    def embed(doc):
+        rows = []
+        for s in doc.segments:
+            if s.text not in table:
+                v = rng.normal(size=dim)
+                table[s.text] = v / np.linalg.norm(v)
+            rows.append(table[s.text])
+        return np.array(rows, dtype=np.float32).reshape(len(rows), dim)
+
+    return embed
+
+
+def test_shingle_containment_of_a_cut_copy():
+    full = " ".join(STORY)
+    cut = " ".join(STORY[:3])
+    a, b = shingles(cut), shingles(full)
+    assert containment(a, b) == 1.0
+    assert containment(b, a) < 0.7
+
+
+def test_lsh_proposes_copies_not_strangers():
+    sets = {"a": shingles(" ".join(STORY)), "b": shingles(" ".join(STORY[:4])), "c": shingles(" ".join(OTHER))}
+    pairs = candidate_pairs(sets)
+    assert ("a", "b") in pairs
+    assert ("a", "c") not in pairs and ("b", "c") not in pairs
+
+
+def test_verbatim_and_edited_copies_and_direction():
+    src = seg_doc(STORY, doc_id="wire")
+    verbatim = seg_doc(STORY, doc_id="copy1")
+    edited = seg_doc(STORY[:3] + ["A new closing line written by the aggregator's editor today."], doc_id="copy2")
+    stranger = seg_doc(OTHER, doc_id="other")
+    links = link_documents([edited, src, stranger, verbatim], table_embed({}), encoder_name="hashing")
+    assert links["copy2"].relation == "edited_copy"
+    assert links["copy2"].source_id in ("wire", "copy1")
+    assert {links.get("wire") and links["wire"].relation, links.get("copy1") and links["copy1"].relation} & {"verbatim_copy"}
+    assert "other" not in links or links["other"].relation == "same_story"
+
+
+def test_dates_decide_direction():
+    early = seg_doc(STORY, doc_id="b_early")
+    late = seg_doc(STORY[:4], doc_id="a_late")
+    early = replace(early, document=replace(early.document, date="2023-06-19"))
+    late = replace(late, document=replace(late.document, date="2023-06-20"))
+    links = link_documents([late, early], table_embed({}), encoder_name="hashing")
+    assert links["a_late"].source_id == "b_early"
+    assert "b_early" not in links or links["b_early"].relation == "same_story"
+
+
+def test_translation_is_linked_by_sentence_matches():
+    rng = np.random.default_rng(1)
+    table = {}
+    es = ["Frase %d en español sobre la visita." % i for i in range(6)]
+    for e, s in zip(STORY + ["extra one"], es):
+        v = rng.normal(size=8)
+        v /= np.linalg.norm(v)
+        table[e] = v
+        noise = rng.normal(size=8) * 0.1
+        w = v + noise
+        table[s] = w / np.linalg.norm(w)
+    en = seg_doc(STORY + ["extra one"], doc_id="en")
+    sp = seg_doc(es, lang="es", doc_id="es")
+    unrelated = seg_doc(OTHER, lang="es", doc_id="zz")
+    links = link_documents([sp, en, unrelated], table_embed(table), encoder_name="use")
+    rel = links.get("es") or links.get("en")
+    assert rel is not None and rel.relation == "translation"
+    assert "zz" not in links or links["zz"].relation == "same_story"
+
+
+def test_forced_link_same_language():
+    a, b = seg_doc(STORY, doc_id="a"), seg_doc(STORY[:2], doc_id="b")
+    link = force_link(b, a, table_embed({}))
+    assert link.forced and link.source_id == "a" and link.relation == "edited_copy"
