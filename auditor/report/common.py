@@ -1,0 +1,201 @@
+"""Small, renderer-neutral helpers shared by the terminal, JSON and HTML reports.
+
+The renderers must agree on what they show (which document is a reprint's source, which
+pairs are the weakest, what sentence a finding sits in), so those decisions live here
+once instead of three times. Nothing here imports rich or formats markup.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+
+from ..types import (
+    CATEGORIES,
+    SEVERITIES,
+    AlignedPair,
+    AuditResult,
+    DocumentResult,
+    Finding,
+    SegmentedDocument,
+    severity_rank,
+)
+
+#: Severities from the most to the least serious, the order reports list findings in.
+SEVERITY_ORDER: tuple[str, ...] = tuple(reversed(SEVERITIES))
+
+
+def source_of(result: AuditResult, dr: DocumentResult) -> DocumentResult | None:
+    """The source DocumentResult of a reprint, or None (no link, or source not in the set)."""
+    if dr.link is None:
+        return None
+    for other in result.documents:
+        if other.id == dr.link.source_id:
+            return other
+    return None
+
+
+def bead_text(sd: SegmentedDocument | None, indices: Sequence[int]) -> str:
+    """The sentences of one side of an alignment bead, joined with a space."""
+    if sd is None:
+        return ""
+    n = len(sd.segments)
+    return " ".join(sd.segments[i].text for i in indices if 0 <= i < n)
+
+
+def pair_kind(pair: AlignedPair) -> str:
+    """``"omission"`` (source only), ``"addition"`` (reprint only) or ``"match"``."""
+    if pair.source and not pair.reprint:
+        return "omission"
+    if pair.reprint and not pair.source:
+        return "addition"
+    return "match"
+
+
+def select_pairs(
+    pairs: Sequence[AlignedPair], max_pairs: int | None
+) -> tuple[list[tuple[int, AlignedPair]], int]:
+    """The beads to show and how many are hidden.
+
+    Up to ``max_pairs`` beads are shown in document order. Beyond that an editor wants
+    the problems, not the agreement, so the weakest beads (lowest similarity; omissions
+    and additions usually score 0) are kept, weakest first, and the rest counted.
+    """
+    indexed = list(enumerate(pairs))
+    if max_pairs is None or max_pairs <= 0 or len(indexed) <= max_pairs:
+        return indexed, 0
+    weakest = sorted(indexed, key=lambda ip: (_num(ip[1].similarity), ip[0]))
+    return weakest[:max_pairs], len(indexed) - max_pairs
+
+
+def _num(x: float | None) -> float:
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return -math.inf
+    return float(x)
+
+
+def severity_counts(findings: Iterable[Finding]) -> dict[str, int]:
+    """Findings counted per severity, most serious first, zeros included."""
+    counts = {s: 0 for s in SEVERITY_ORDER}
+    for f in findings:
+        counts[f.severity] = counts.get(f.severity, 0) + 1
+    return counts
+
+
+def category_counts(result: AuditResult) -> dict[str, dict[str, int]]:
+    """``{category: {severity: n}}`` over all documents, worst first; empty rows dropped.
+
+    Rows are ordered by critical, then major, then minor counts (what an editor should
+    look at first), ties in taxonomy order so the order is stable.
+    """
+    table: dict[str, dict[str, int]] = {}
+    for dr in result.documents:
+        for f in dr.findings:
+            row = table.setdefault(f.category, {s: 0 for s in SEVERITY_ORDER})
+            row[f.severity] = row.get(f.severity, 0) + 1
+    def key(cat: str) -> tuple[object, ...]:
+        row = table[cat]
+        taxonomy = CATEGORIES.index(cat) if cat in CATEGORIES else len(CATEGORIES)
+        return (*(-row[s] for s in SEVERITY_ORDER), taxonomy, cat)
+
+    return {c: table[c] for c in sorted(table, key=key)}
+
+
+def by_severity(findings: Iterable[Finding]) -> list[Finding]:
+    """Most serious first, then in reading order."""
+    return sorted(findings, key=lambda f: (-_rank(f.severity), f.start, f.end, f.category))
+
+
+def by_position(findings: Iterable[Finding]) -> list[Finding]:
+    """Reading order, ties broken so the order never depends on detector run order."""
+    return sorted(
+        findings, key=lambda f: (f.start, f.end, -_rank(f.severity), f.category, f.detector, f.message)
+    )
+
+
+def _rank(severity: str) -> int:
+    try:
+        return severity_rank(severity)
+    except ValueError:
+        return -1
+
+
+def context_bounds(sd: SegmentedDocument, finding: Finding, window: int = 100) -> tuple[int, int]:
+    """Character bounds of the sentence(s) holding a finding, for showing it in context.
+
+    Falls back to a window around the span when the document has no segment there
+    (for instance when the span sits in text the segmenter skipped).
+    """
+    covering = [s for s in sd.segments if s.start < finding.end and finding.start < s.end]
+    if covering:
+        start = min(min(s.start for s in covering), finding.start)
+        end = max(max(s.end for s in covering), finding.end)
+        return start, end
+    text = sd.text
+    return max(0, finding.start - window), min(len(text), finding.end + window)
+
+
+def reprint_segment_indices(sd: SegmentedDocument, finding: Finding) -> list[int]:
+    """Indices of the reprint sentences a finding touches (its own ``segment`` first)."""
+    idx = [s.index for s in sd.segments if s.start < finding.end and finding.start < s.end]
+    if finding.segment is not None and finding.segment not in idx:
+        idx.insert(0, finding.segment)
+    return idx
+
+
+def aligned_source_sentence(
+    result: AuditResult, dr: DocumentResult, finding: Finding
+) -> str | None:
+    """The source sentence(s) aligned with the sentence that holds ``finding``."""
+    src = source_of(result, dr)
+    if src is None or dr.alignment is None:
+        return None
+    wanted = set(reprint_segment_indices(dr.doc, finding))
+    indices: list[int] = []
+    for pair in dr.alignment.pairs:
+        if wanted.intersection(pair.reprint):
+            indices.extend(i for i in pair.source if i not in indices)
+    return bead_text(src.doc, sorted(indices)) or None
+
+
+def fmt_float(x: float | None, digits: int = 1) -> str:
+    """A score for people: fixed digits, an en dash when missing or not a number."""
+    if x is None or (isinstance(x, float) and (math.isnan(x) or math.isinf(x))):
+        return "–"
+    return f"{x:.{digits}f}"
+
+
+def fmt_pct(x: float | None) -> str:
+    """A 0..1 ratio as a whole percentage, an en dash when missing."""
+    if x is None or (isinstance(x, float) and (math.isnan(x) or math.isinf(x))):
+        return "–"
+    return f"{100 * x:.0f}%"
+
+
+def score_summary(dr: DocumentResult) -> str:
+    """One line of the scores that matter for this document's relation.
+
+    Same-language copies are judged by chrF/BLEU/TER; translations have no reference in
+    their own language, so their cross-lingual similarity is shown instead.
+    """
+    s = dr.scores
+    if s is None:
+        return "–"
+    parts: list[str] = []
+    if s.chrf is not None:
+        parts.append(f"chrF {fmt_float(s.chrf)}")
+    if s.bleu is not None:
+        parts.append(f"BLEU {fmt_float(s.bleu)}")
+    if s.ter is not None:
+        parts.append(f"TER {fmt_float(s.ter)}")
+    if not parts and s.xsim is not None:
+        parts.append(f"xsim {fmt_float(s.xsim, 2)}")
+    return " ".join(parts) if parts else "–"
+
+
+def site_or_file(dr: DocumentResult) -> str:
+    """The publisher when known, else the file name (what an editor recognises)."""
+    d = dr.doc.document
+    if d.site:
+        return d.site
+    return d.path.replace("\\", "/").rsplit("/", 1)[-1] or d.path

@@ -1,0 +1,467 @@
+"""Self-contained HTML report: one page, inline CSS, no scripts, no external resources.
+
+The page is meant to be mailed to an editor or attached to a CI run, so it must open
+offline and must be safe: every string derived from an article (text, titles, URLs,
+paths, detector messages that quote spans) goes through :func:`html.escape`, and a
+Content-Security-Policy meta tag forbids scripts and remote loads as a second line of
+defence. Article URLs become links only for ``http(s)`` schemes.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from pathlib import Path
+
+from ..types import AuditResult, DocumentResult, Finding, severity_rank
+from .common import (
+    SEVERITY_ORDER,
+    aligned_source_sentence,
+    bead_text,
+    by_severity,
+    category_counts,
+    fmt_float,
+    fmt_pct,
+    pair_kind,
+    severity_counts,
+    site_or_file,
+    source_of,
+)
+
+SEVERITY_MEANING: dict[str, str] = {
+    "critical": "a false, checkable factual claim is introduced",
+    "major": "meaning distorted: wrong role, date or figure; quotation unrecoverable",
+    "minor": "wording drift, meaning intact",
+}
+
+CSS = """
+:root{--ink:#1b1b1b;--muted:#5c5f66;--rule:#dcdcdc;--paper:#fff;--bg:#f3f2ee;--accent:#0b3d91;
+--crit:#b3261e;--crit-bg:#fde0de;--major:#9a5200;--major-bg:#ffe6bf;--minor:#1d5fa6;--minor-bg:#dbe9fa}
+*{box-sizing:border-box}
+html{background:var(--bg)}
+body{margin:0;color:var(--ink);font:15px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif}
+main{max-width:1200px;margin:0 auto;padding:28px 36px 64px;background:var(--paper);min-height:100vh}
+h1,h2,h3{font-family:Georgia,"Times New Roman",serif;font-weight:700;line-height:1.25}
+h1{font-size:2rem;margin:0 0 6px;padding-bottom:8px;border-bottom:3px double var(--ink)}
+h2{font-size:1.45rem;margin:0 0 4px}
+h3{font-size:1.05rem;margin:22px 0 8px;text-transform:uppercase;letter-spacing:.06em;color:var(--muted);font-family:inherit}
+a{color:var(--accent)}
+code,.mono{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:.85em}
+.sig{color:var(--muted);word-break:break-all;margin:4px 0}
+.totals{font-size:1.05rem;margin:10px 0}
+.legend{display:flex;flex-wrap:wrap;gap:6px 18px;font-size:.88rem;color:var(--muted);margin:8px 0 18px}
+.legend span.badge{margin-right:4px}
+table{border-collapse:collapse;width:100%;font-size:.9rem;margin:6px 0 10px}
+th{text-align:left;font-weight:600;border-bottom:2px solid var(--ink);padding:6px 8px;vertical-align:bottom}
+td{padding:6px 8px;vertical-align:top;border-top:1px solid var(--rule)}
+td.num,th.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
+.nowrap{white-space:nowrap}
+.muted{color:var(--muted)}
+.badge{display:inline-block;padding:1px 7px;border-radius:3px;font-size:.72rem;font-weight:700;
+text-transform:uppercase;letter-spacing:.04em;color:#fff;white-space:nowrap}
+.badge.sev-critical{background:var(--crit)}.badge.sev-major{background:var(--major)}.badge.sev-minor{background:var(--minor)}
+.count{display:inline-block;min-width:1.6em;text-align:center;font-weight:700;border-radius:3px;margin-left:2px}
+.count.sev-critical{color:var(--crit)}.count.sev-major{color:var(--major)}.count.sev-minor{color:var(--minor)}
+.count.zero{color:#b8b8b8;font-weight:400}
+section.article{border-top:4px solid var(--ink);margin-top:40px;padding-top:14px}
+.kicker{font-size:.8rem;text-transform:uppercase;letter-spacing:.08em;color:var(--muted);margin-bottom:2px}
+.meta{color:var(--muted);font-size:.9rem;margin:2px 0 8px;word-break:break-word}
+.relation{font-size:.95rem;margin:6px 0}
+.cols{display:grid;grid-template-columns:minmax(0,1fr) minmax(0,1fr);gap:24px;margin-top:10px}
+@media (max-width:800px){.cols{grid-template-columns:1fr}main{padding:18px}}
+.verdict{border:1px solid var(--rule);border-left:5px solid var(--muted);padding:10px 14px;background:#fafafa}
+.verdict.v-machine_translation{border-left-color:var(--crit)}
+.verdict.v-edited_copy,.verdict.v-verbatim_copy{border-left-color:var(--major)}
+.verdict.v-original,.verdict.v-human_translation{border-left-color:#2e7d32}
+.verdict .label{font-family:Georgia,serif;font-size:1.25rem;font-weight:700}
+.bar{height:8px;background:#e7e7e7;border-radius:4px;overflow:hidden;margin:6px 0 4px;max-width:260px}
+.bar>span{display:block;height:100%;background:var(--ink)}
+.verdict ul{margin:6px 0 0 18px;padding:0}
+dl.scores{display:grid;grid-template-columns:max-content 1fr;gap:2px 14px;margin:0;font-size:.92rem}
+.metric-sigs{margin-top:8px;color:var(--muted);font-size:.8rem;word-break:break-all}
+dl.scores dt{color:var(--muted)}dl.scores dd{margin:0;font-variant-numeric:tabular-nums}
+.article-text{font-family:Georgia,"Times New Roman",serif;font-size:1.04rem;line-height:1.7;white-space:pre-wrap;
+max-width:46em;padding:12px 18px;border:1px solid var(--rule);background:#fffdf8}
+.caption{font-style:italic;color:#3d3d3d}
+mark{color:inherit;padding:0 1px;border-radius:2px}
+mark.sev-critical{background:var(--crit-bg);box-shadow:inset 0 -2px 0 var(--crit)}
+mark.sev-major{background:var(--major-bg);box-shadow:inset 0 -2px 0 var(--major)}
+mark.sev-minor{background:var(--minor-bg);box-shadow:inset 0 -2px 0 var(--minor)}
+mark[data-overlap]{text-decoration:underline dotted var(--ink);text-underline-offset:5px}
+mark.src{background:#ececec;box-shadow:inset 0 -2px 0 #8a8a8a}
+sup.fn{font:700 .68rem system-ui,sans-serif;color:var(--muted);user-select:none;margin-left:1px}
+sup.fn a{text-decoration:none;color:inherit}
+.span-text{font-family:Georgia,serif;font-weight:600}
+.src-sentence{color:var(--muted);font-size:.86rem;margin-top:3px}
+table.align td.text{width:44%}
+tr.omission td.src-cell{background:#fdeceb}
+tr.addition td.rep-cell{background:#f3e8fb}
+.gap{font-style:italic;color:var(--muted)}
+tr.weak td.sim{color:var(--crit);font-weight:700}
+details>summary{cursor:pointer;font-weight:600;margin:18px 0 6px}
+.errors td{color:var(--crit)}
+footer{margin-top:48px;color:var(--muted);font-size:.8rem;border-top:1px solid var(--rule);padding-top:8px}
+@media print{html{background:#fff}main{padding:0;max-width:none}details{display:block}section.article{break-before:page}}
+"""
+
+_SAFE_URL = re.compile(r"^https?://", re.IGNORECASE)
+_WEAK = 0.6  # similarity below which an aligned pair is flagged as weak
+
+
+def _e(value: object) -> str:
+    """Escape untrusted text for element content and quoted attribute values."""
+    return html.escape("" if value is None else str(value), quote=True)
+
+
+def _human(label: str) -> str:
+    return label.replace("_", " ")
+
+
+def anchor_ids(result: AuditResult) -> dict[str, str]:
+    """``doc-<id>`` anchors, sanitised to ``[A-Za-z0-9_.-]`` and made unique."""
+    out: dict[str, str] = {}
+    used: set[str] = set()
+    for dr in result.documents:
+        base = "doc-" + (re.sub(r"[^A-Za-z0-9_.-]+", "-", dr.id).strip("-") or "x")
+        candidate, n = base, 2
+        while candidate in used:
+            candidate, n = f"{base}-{n}", n + 1
+        used.add(candidate)
+        out.setdefault(dr.id, candidate)
+    return out
+
+
+def _badge(severity: str) -> str:
+    return f'<span class="badge sev-{_e(severity)}">{_e(severity)}</span>'
+
+
+def _counts_html(counts: dict[str, int]) -> str:
+    cells = []
+    for sev in SEVERITY_ORDER:
+        n = counts.get(sev, 0)
+        cls = f"count sev-{sev}" + ("" if n else " zero")
+        cells.append(f'<span class="{cls}" title="{n} {sev}">{n}</span>')
+    return "".join(cells)
+
+
+def _doc_link(anchors: dict[str, str], doc_id: str) -> str:
+    if doc_id in anchors:
+        return f'<a href="#{anchors[doc_id]}">{_e(doc_id)}</a>'
+    return _e(doc_id)
+
+
+def _scores_text(dr: DocumentResult) -> str:
+    s = dr.scores
+    if s is None:
+        return '<span class="muted">–</span>'
+    parts = []
+    for name, value in (("chrF", s.chrf), ("BLEU", s.bleu), ("TER", s.ter)):
+        if value is not None:
+            parts.append(f'<span class="nowrap">{name} {fmt_float(value)}</span>')
+    if not parts and s.xsim is not None:
+        parts.append(f'<span class="nowrap">xsim {fmt_float(s.xsim, 2)}</span>')
+    return " ".join(parts) or '<span class="muted">–</span>'
+
+
+def _header(result: AuditResult) -> str:
+    findings = [f for dr in result.documents for f in dr.findings]
+    counts = severity_counts(findings)
+    reprints = sum(1 for dr in result.documents if dr.link is not None)
+    legend = "".join(
+        f"<div>{_badge(s)}{_e(SEVERITY_MEANING[s])}</div>" for s in SEVERITY_ORDER
+    )
+    by_sev = ", ".join(f"{counts[s]} {s}" for s in SEVERITY_ORDER)
+    return (
+        "<header>\n<h1>Translation audit</h1>\n"
+        f'<p class="sig">Signature: <code>{_e(result.signature)}</code></p>\n'
+        f'<p class="totals">{len(result.documents)} articles · {reprints} reprints · '
+        f"{len(findings)} findings ({by_sev}) · {len(result.errors)} input errors</p>\n"
+        f'<div class="legend" aria-label="Severity legend">{legend}</div>\n</header>'
+    )
+
+
+def _summary(result: AuditResult, anchors: dict[str, str]) -> str:
+    rows = []
+    for dr in result.documents:
+        d = dr.doc.document
+        s = dr.scores
+        source = '<span class="muted">–</span>'
+        if dr.link is not None:
+            source = f"{_e(_human(dr.link.relation))} of {_doc_link(anchors, dr.link.source_id)}"
+        v = dr.verdict
+        verdict = '<span class="muted">–</span>'
+        pmt = '<span class="muted">–</span>'
+        if v is not None:
+            verdict = _e(_human(v.label)) + (' <span class="muted">(text only)</span>' if v.mode == "text_only" else "")
+            pmt = fmt_float(v.p_machine_translation, 2)
+        rows.append(
+            "<tr>"
+            f'<td class="nowrap"><a href="#{anchors[dr.id]}"><strong>{_e(dr.id)}</strong></a></td>'
+            f"<td>{_e(site_or_file(dr))}</td>"
+            f"<td>{_e(dr.doc.language)}</td>"
+            f'<td class="nowrap">{_e(d.date or "–")}</td>'
+            f"<td>{source}</td>"
+            f"<td>{_scores_text(dr)}</td>"
+            f'<td class="num">{fmt_pct(s.source_coverage if s else None)}</td>'
+            f'<td class="num">{fmt_float(s.qe if s else None, 2)}</td>'
+            f"<td>{verdict}</td>"
+            f'<td class="num">{pmt}</td>'
+            f'<td class="num">{_counts_html(severity_counts(dr.findings))}</td>'
+            "</tr>"
+        )
+    head = (
+        "<tr><th>Article</th><th>Site / file</th><th>Lang</th><th>Date</th><th>Source</th>"
+        '<th>chrF / BLEU / TER or xsim</th><th class="num">Coverage</th><th class="num">QE</th>'
+        '<th>Verdict</th><th class="num">p(MT)</th><th class="num">Findings C·M·m</th></tr>'
+    )
+    return f'<section id="summary">\n<h3>Articles</h3>\n<table class="summary">\n<thead>{head}</thead>\n<tbody>\n' + "\n".join(rows) + "\n</tbody>\n</table>\n</section>"
+
+
+def _categories(result: AuditResult) -> str:
+    rows = category_counts(result)
+    if not rows:
+        return '<section id="categories"><h3>Findings by category</h3><p class="muted">No findings.</p></section>'
+    body = "\n".join(
+        f"<tr><td>{_e(cat)}</td>"
+        + "".join(f'<td class="num">{c[s] or "·"}</td>' for s in SEVERITY_ORDER)
+        + f'<td class="num"><strong>{sum(c.values())}</strong></td></tr>'
+        for cat, c in rows.items()
+    )
+    head = "<tr><th>Category</th>" + "".join(f'<th class="num">{_badge(s)}</th>' for s in SEVERITY_ORDER) + '<th class="num">Total</th></tr>'
+    return f'<section id="categories">\n<h3>Findings by category</h3>\n<table class="categories" style="max-width:640px">\n<thead>{head}</thead>\n<tbody>\n{body}\n</tbody>\n</table>\n</section>'
+
+
+def _marked_text(dr: DocumentResult, numbered: list[tuple[int, Finding]], anchor: str) -> str:
+    """The article text with every finding span wrapped in ``<mark>``.
+
+    Overlapping findings are cut into elementary intervals; each piece takes the colour
+    of the most serious finding covering it and a title listing all of them. The first
+    piece of finding *n* carries the anchor ``<doc>-f<n>``, and a superscript number
+    follows its last piece so the table and the text point at each other.
+    """
+    text = dr.doc.text
+    n_text = len(text)
+    valid = [(n, f) for n, f in numbered if 0 <= f.start < f.end <= n_text]
+    captions = [(a, b) for a, b in dr.doc.document.captions if 0 <= a < b <= n_text]
+    bounds = {0, n_text}
+    for _, f in valid:
+        bounds.update((f.start, f.end))
+    for a, b in captions:
+        bounds.update((a, b))
+    cuts = sorted(bounds)
+    out: list[str] = []
+    for a, b in zip(cuts, cuts[1:]):
+        piece = _e(text[a:b])
+        if any(ca <= a and b <= cb for ca, cb in captions):
+            piece = f'<span class="caption">{piece}</span>'
+        cover = [(n, f) for n, f in valid if f.start <= a and b <= f.end]
+        if cover:
+            worst = max(cover, key=lambda nf: severity_rank(nf[1].severity))[1]
+            title = " | ".join(f"#{n} {f.severity} · {f.category}: {f.message}" for n, f in cover)
+            starting = [n for n, f in cover if f.start == a]
+            id_attr = f' id="{anchor}-f{starting[0]}"' if starting else ""
+            extra = "".join(f'<span id="{anchor}-f{n}"></span>' for n in starting[1:])
+            overlap = f' data-overlap="{len(cover)}"' if len(cover) > 1 else ""
+            piece = f'{extra}<mark class="sev-{_e(worst.severity)}" title="{_e(title)}"{id_attr}{overlap}>{piece}</mark>'
+            ending = [n for n, f in cover if f.end == b]
+            piece += "".join(f'<sup class="fn"><a href="#{anchor}-row{n}">{n}</a></sup>' for n in ending)
+        out.append(piece)
+    return "".join(out)
+
+
+def _source_cell(result: AuditResult, dr: DocumentResult, f: Finding) -> str:
+    sentence = aligned_source_sentence(result, dr, f)
+    wording = f'<span class="span-text">{_e(f.source_text)}</span>' if f.source_text else '<span class="muted">–</span>'
+    if not sentence:
+        return wording
+    pos = sentence.lower().find(f.source_text.lower()) if f.source_text else -1
+    if pos >= 0 and f.source_text:
+        end = pos + len(f.source_text)
+        shown = f'{_e(sentence[:pos])}<mark class="src">{_e(sentence[pos:end])}</mark>{_e(sentence[end:])}'
+    else:
+        shown = _e(sentence)
+    return f'{wording}<div class="src-sentence">{shown}</div>'
+
+
+def _findings_table(result: AuditResult, dr: DocumentResult, numbered: list[tuple[int, Finding]], anchor: str) -> str:
+    if not numbered:
+        return '<p class="muted">No findings.</p>'
+    rows = []
+    for n, f in numbered:
+        rows.append(
+            f'<tr id="{anchor}-row{n}">'
+            f'<td class="num"><a href="#{anchor}-f{n}">{n}</a></td>'
+            f"<td>{_badge(f.severity)}</td>"
+            f'<td class="nowrap">{_e(f.category)}</td>'
+            f'<td><span class="span-text">{_e(f.text)}</span></td>'
+            f"<td>{_source_cell(result, dr, f)}</td>"
+            f"<td>{_e(f.message)}</td>"
+            f'<td class="muted mono">{_e(f.detector)}<br>{f.start}–{f.end}</td>'
+            "</tr>"
+        )
+    head = "<tr><th class=\"num\">#</th><th>Severity</th><th>Category</th><th>Reprint says</th><th>Source says</th><th>Why</th><th>Detector</th></tr>"
+    return f'<table class="findings">\n<thead>{head}</thead>\n<tbody>\n' + "\n".join(rows) + "\n</tbody>\n</table>"
+
+
+def _alignment_table(result: AuditResult, dr: DocumentResult) -> str:
+    src = source_of(result, dr)
+    if dr.alignment is None or not dr.alignment.pairs:
+        return ""
+    if src is None:
+        return f'<p class="muted">Source {_e(dr.link.source_id if dr.link else "")} is not in this report; the alignment cannot be shown.</p>'
+    pairs = dr.alignment.pairs
+    pair_scores = dr.scores.pairs if dr.scores is not None and len(dr.scores.pairs) == len(pairs) else ()
+    has_chrf = any(p.chrf is not None for p in pair_scores)
+    has_qe = any(p.qe is not None for p in pair_scores)
+    kinds = [pair_kind(p) for p in pairs]
+    rows = []
+    for i, pair in enumerate(pairs):
+        kind = kinds[i]
+        weak = kind == "match" and pair.similarity is not None and pair.similarity < _WEAK
+        cls = kind + (" weak" if weak else "")
+        s_txt = _e(bead_text(src.doc, pair.source)) if pair.source else '<span class="gap">added — not in source</span>'
+        r_txt = _e(bead_text(dr.doc, pair.reprint)) if pair.reprint else '<span class="gap">omitted from reprint</span>'
+        sim = fmt_float(pair.similarity, 2) if kind == "match" else "–"
+        extra = ""
+        if has_chrf:
+            extra += f'<td class="num">{fmt_float(pair_scores[i].chrf)}</td>'
+        if has_qe:
+            extra += f'<td class="num">{fmt_float(pair_scores[i].qe, 2)}</td>'
+        shape = f"{len(pair.source)}:{len(pair.reprint)}"
+        rows.append(
+            f'<tr class="{cls}"><td class="num muted">{i + 1}<br><small>{shape}</small></td>'
+            f'<td class="text src-cell" lang="{_e(src.doc.language)}">{s_txt}</td>'
+            f'<td class="text rep-cell" lang="{_e(dr.doc.language)}">{r_txt}</td>'
+            f'<td class="num sim">{sim}</td>{extra}</tr>'
+        )
+    head = (
+        f'<tr><th class="num">#</th><th>Source ({_e(src.doc.language)}) · {_e(src.id)}</th>'
+        f"<th>Reprint ({_e(dr.doc.language)}) · {_e(dr.id)}</th><th class=\"num\">Sim</th>"
+        + ('<th class="num">chrF</th>' if has_chrf else "")
+        + ('<th class="num">QE</th>' if has_qe else "")
+        + "</tr>"
+    )
+    n_om, n_add = kinds.count("omission"), kinds.count("addition")
+    n_weak = sum(1 for p, k in zip(pairs, kinds) if k == "match" and p.similarity is not None and p.similarity < _WEAK)
+    method = f" · {_e(dr.alignment.method)}" if dr.alignment.method else ""
+    summary = f"Sentence alignment: {len(pairs)} pairs, {n_om} omitted, {n_add} added, {n_weak} weak{method}"
+    is_open = " open" if len(pairs) <= 40 else ""
+    return (
+        f"<details{is_open}><summary>{summary}</summary>\n"
+        f'<table class="align">\n<thead>{head}</thead>\n<tbody>\n' + "\n".join(rows) + "\n</tbody>\n</table>\n</details>"
+    )
+
+
+def _verdict(dr: DocumentResult) -> str:
+    v = dr.verdict
+    if v is None:
+        return '<div class="verdict"><div class="kicker">Verdict</div><div class="muted">No verdict.</div></div>'
+    p = max(0.0, min(1.0, float(v.p_machine_translation)))
+    mode = "compared with its source" if v.mode == "with_source" else "from the text alone (no source)"
+    evidence = "".join(f"<li>{_e(e)}</li>" for e in v.evidence)
+    return (
+        f'<div class="verdict v-{_e(re.sub(r"[^a-z_]", "", v.label))}">'
+        f'<div class="kicker">Verdict · {mode}</div>'
+        f'<div class="label">{_e(_human(v.label))}</div>'
+        f'<div class="bar" title="p(machine translation) = {p:.2f}"><span style="width:{100 * p:.0f}%"></span></div>'
+        f'<div class="muted">p(machine translation) = {p:.2f}</div>'
+        + (f"<ul>{evidence}</ul>" if evidence else "")
+        + "</div>"
+    )
+
+
+def _scores_dl(dr: DocumentResult) -> str:
+    s = dr.scores
+    if s is None:
+        return '<p class="muted">No scores (no source linked).</p>'
+    items = [
+        ("chrF", fmt_float(s.chrf)),
+        ("BLEU", fmt_float(s.bleu)),
+        ("TER", fmt_float(s.ter)),
+        ("Cross-lingual similarity", fmt_float(s.xsim, 2)),
+        ("Quality estimate", fmt_float(s.qe, 2)),
+        ("Source covered", fmt_pct(s.source_coverage)),
+        ("Reprint covered", fmt_pct(s.reprint_coverage)),
+        ("Order kept", fmt_pct(s.monotonicity)),
+    ]
+    rows = "".join(f"<dt>{name}</dt><dd>{value}</dd>" for name, value in items if value != "–")
+    sigs = "".join(f"<div><code>{_e(k)}: {_e(s.signatures[k])}</code></div>" for k in sorted(s.signatures))
+    sig_html = f'<div class="metric-sigs">{sigs}</div>' if sigs else ""
+    return f'<dl class="scores">{rows}</dl>{sig_html}'
+
+
+def _article(result: AuditResult, dr: DocumentResult, anchors: dict[str, str]) -> str:
+    d = dr.doc.document
+    anchor = anchors[dr.id]
+    numbered = list(enumerate(by_severity(dr.findings), 1))
+    meta = [site_or_file(dr), d.date, f"language {dr.doc.language}", d.path]
+    meta_html = " · ".join(_e(m) for m in meta if m)
+    if d.url:
+        if _SAFE_URL.match(d.url):
+            meta_html += f' · <a href="{_e(d.url)}" rel="noopener noreferrer nofollow">{_e(d.url)}</a>'
+        else:
+            meta_html += f' · <span class="mono">{_e(d.url)}</span>'
+    relation = ""
+    if dr.link is not None:
+        src = source_of(result, dr)
+        lang = f" ({_e(src.doc.language)} → {_e(dr.doc.language)})" if src is not None else ""
+        forced = " — source named by the user" if dr.link.forced else ""
+        relation = (
+            f'<p class="relation"><strong>{_e(_human(dr.link.relation).capitalize())}</strong> of '
+            f"{_doc_link(anchors, dr.link.source_id)}{lang} · link strength {fmt_float(dr.link.score, 2)}{forced}</p>"
+        )
+    title = _e(d.title) if d.title else f'<span class="muted">{_e(dr.id)}</span>'
+    counts = severity_counts(dr.findings)
+    return (
+        f'<section class="article" id="{anchor}">\n'
+        f'<div class="kicker">{_e(dr.id)} · findings {_counts_html(counts)}</div>\n'
+        f"<h2>{title}</h2>\n"
+        f'<p class="meta">{meta_html}</p>\n{relation}\n'
+        f'<div class="cols">{_verdict(dr)}<div>{_scores_dl(dr)}</div></div>\n'
+        f"<h3>Findings</h3>\n{_findings_table(result, dr, numbered, anchor)}\n"
+        f'<h3>Article text</h3>\n<div class="article-text" lang="{_e(dr.doc.language)}">{_marked_text(dr, numbered, anchor)}</div>\n'
+        f"{_alignment_table(result, dr)}\n</section>"
+    )
+
+
+def _errors(result: AuditResult) -> str:
+    if not result.errors:
+        return ""
+    rows = "\n".join(f'<tr><td class="mono">{_e(e.path)}</td><td>{_e(e.reason)}</td></tr>' for e in result.errors)
+    return (
+        '<section id="errors" class="article">\n<h2>Inputs not audited</h2>\n'
+        '<table class="errors">\n<thead><tr><th>Path</th><th>Reason</th></tr></thead>\n'
+        f"<tbody>\n{rows}\n</tbody>\n</table>\n</section>"
+    )
+
+
+def render_html(result: AuditResult) -> str:
+    """The whole report as one self-contained, script-free HTML page."""
+    anchors = anchor_ids(result)
+    body = "\n".join(
+        [
+            _header(result),
+            _summary(result, anchors),
+            _categories(result),
+            *(_article(result, dr, anchors) for dr in result.documents),
+            _errors(result),
+            f'<footer>Generated by auditor · <code>{_e(result.signature)}</code></footer>',
+        ]
+    )
+    return (
+        "<!DOCTYPE html>\n"
+        '<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">\n"
+        '<meta name="generator" content="auditor">\n'
+        "<title>Translation audit report</title>\n"
+        f"<style>{CSS}</style>\n</head>\n<body>\n<main>\n{body}\n</main>\n</body>\n</html>\n"
+    )
+
+
+def write_html(result: AuditResult, path: str | Path) -> Path:
+    """Write :func:`render_html` to ``path`` (UTF-8, parent folders created); returns the path."""
+    out = Path(path)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(render_html(result), encoding="utf-8")
+    return out

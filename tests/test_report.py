@@ -1,0 +1,383 @@
+"""Tests of the renderers (auditor/report): JSON contract, terminal and HTML safety."""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import json
+import math
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from rich.console import Console
+
+from auditor.report import load_schema, render_html, render_terminal, to_json, write_html, write_json
+from auditor.report.common import select_pairs
+from auditor.report.html import anchor_ids
+from auditor.report.json import dumps
+from auditor.types import (
+    CATEGORIES,
+    RELATIONS,
+    VERDICT_LABELS,
+    AlignedPair,
+    AuditResult,
+    DocumentResult,
+    Link,
+    Scores,
+)
+from tests.fixtures.report_sample import RICH_MARKUP, XSS_ATTR, XSS_SCRIPT, sample_result
+
+jsonschema = pytest.importorskip("jsonschema")
+
+ANSI = re.compile(r"\x1b\[([0-9;]*)m")
+
+
+@pytest.fixture(scope="module")
+def result() -> AuditResult:
+    return sample_result()
+
+
+@pytest.fixture(scope="module")
+def validator():
+    schema = load_schema()
+    jsonschema.Draft202012Validator.check_schema(schema)
+    return jsonschema.Draft202012Validator(schema)
+
+
+def _plain_render(result: AuditResult, width: int = 120, **kw) -> str:
+    buf = io.StringIO()
+    render_terminal(result, Console(file=buf, width=width, color_system=None), **kw)
+    return buf.getvalue()
+
+
+# ---------------------------------------------------------------- JSON
+
+
+def test_json_validates_against_schema(result, validator):
+    data = to_json(result)
+    validator.validate(data)
+    assert data["schema"] == "auditor.report/1"
+    assert data["signature"] == result.signature
+    assert [d["id"] for d in data["documents"]] == [d.id for d in result.documents]
+    assert data["errors"] == [{"path": "feeds/broken.warc.gz", "reason": "truncated gzip stream at byte 18432"}]
+
+
+def test_json_round_trip_and_write_targets(result, tmp_path):
+    text = dumps(result)
+    assert json.loads(text) == to_json(result)
+    buf = io.StringIO()
+    write_json(result, buf)
+    path = tmp_path / "sub" / "report.json"
+    write_json(result, path)
+    assert buf.getvalue() == text == path.read_text(encoding="utf-8")
+    write_json(result, str(tmp_path / "r2.json"))
+    assert (tmp_path / "r2.json").read_text(encoding="utf-8") == text
+
+
+def test_json_span_invariant_and_order(result):
+    data = to_json(result)
+    n = 0
+    for doc in data["documents"]:
+        starts = [f["start"] for f in doc["findings"]]
+        assert starts == sorted(starts)
+        for f in doc["findings"]:
+            assert doc["text"][f["start"] : f["end"]] == f["text"]
+            assert re.fullmatch(r"F[0-9a-f]{10}", f["id"])
+            n += 1
+        for s in doc["segments"]:
+            assert 0 <= s["start"] <= s["end"] <= len(doc["text"])
+    assert n == sum(len(d.findings) for d in result.documents)
+
+
+def test_json_contents(result):
+    docs = {d["id"]: d for d in to_json(result)["documents"]}
+    mt = docs["worldys-004"]
+    assert mt["source"] == {"id": "cnn-es", "language": "es", "relation": "translation", "score": 0.88, "forced": False}
+    assert mt["verdict"]["label"] == "machine_translation" and mt["verdict"]["mode"] == "with_source"
+    assert mt["scores"]["xsim"] == 0.8312 and mt["scores"]["chrf"] is None
+    assert {f["severity"] for f in mt["findings"]} == {"minor", "major", "critical"}
+    copy = docs["copy-001"]
+    assert copy["scores"]["chrf"] == 88.1235  # rounded to 4 decimals
+    assert copy["scores"]["source_coverage"] == 0.8571
+    assert copy["alignment"][3] == {"source": [3], "reprint": [], "similarity": 0.0, "scores": {
+        "chrf": None, "bleu": None, "ter": None, "xsim": None, "qe": None}}
+    assert copy["alignment"][6]["reprint"] == [5, 6]
+    assert list(copy["scores"]["signatures"]) == ["bleu", "chrf"]  # sorted
+    assert docs["afp-src"]["source"] is None and docs["afp-src"]["verdict"] is None
+    assert docs["afp-src"]["scores"]["chrf"] is None and docs["afp-src"]["alignment"] == []
+    assert docs["dw-003"]["verdict"]["mode"] == "text_only"
+
+
+def test_json_without_text_still_valid(result, validator):
+    data = to_json(result, include_text=False)
+    validator.validate(data)
+    assert all("text" not in d for d in data["documents"])
+    assert all(f["text"] for d in data["documents"] for f in d["findings"])
+
+
+def test_json_non_finite_floats_become_null(result, validator):
+    dr = result.documents[1]
+    bad = dataclasses.replace(dr, scores=dataclasses.replace(dr.scores, chrf=math.nan, ter=math.inf, bleu=-0.0))
+    r = dataclasses.replace(result, documents=(result.documents[0], bad))
+    data = to_json(r)
+    validator.validate(data)
+    assert data["documents"][1]["scores"]["chrf"] is None
+    assert data["documents"][1]["scores"]["ter"] is None
+    assert "NaN" not in dumps(r) and "Infinity" not in dumps(r) and "-0.0" not in dumps(r)
+
+
+def test_json_missing_source_document(result, validator):
+    orphan = DocumentResult(doc=result.documents[0].doc, link=Link("afp-src", "gone", "edited_copy", 0.5))
+    data = to_json(AuditResult((orphan,), (), "sig"))
+    validator.validate(data)
+    assert data["documents"][0]["source"]["language"] == "und"
+
+
+def test_schema_rejects_broken_reports(result, validator):
+    data = to_json(result)
+    data["documents"][3]["findings"][0]["severity"] = "catastrophic"
+    assert not validator.is_valid(data)
+    data = to_json(result)
+    del data["documents"][0]["scores"]["qe"]
+    assert not validator.is_valid(data)
+    data = to_json(result)
+    data["schema"] = "auditor.report/2"
+    assert not validator.is_valid(data)
+
+
+def test_schema_enums_match_types():
+    defs = load_schema()["$defs"]
+    assert defs["finding"]["properties"]["category"]["enum"] == list(CATEGORIES)
+    doc = defs["document"]["properties"]
+    assert doc["source"]["oneOf"][1]["properties"]["relation"]["enum"] == list(RELATIONS)
+    assert doc["verdict"]["oneOf"][1]["properties"]["label"]["enum"] == list(VERDICT_LABELS)
+
+
+def test_json_deterministic_and_findings_order_independent(result):
+    mt = result.documents[3]
+    shuffled = dataclasses.replace(mt, findings=tuple(reversed(mt.findings)))
+    r2 = dataclasses.replace(result, documents=result.documents[:3] + (shuffled,) + result.documents[4:])
+    assert dumps(result) == dumps(sample_result()) == dumps(r2)
+
+
+def test_empty_result_everywhere(validator):
+    empty = AuditResult((), (), "auditor:0.1.0")
+    validator.validate(to_json(empty))
+    assert "Translation audit" in render_html(empty)
+    assert "0 articles" in _plain_render(empty)
+
+
+# ---------------------------------------------------------------- terminal
+
+
+def test_terminal_prints_markup_literally_and_plain(result):
+    out = _plain_render(result)
+    assert RICH_MARKUP in out
+    assert "[red]exclusive[/red]" in out
+    assert XSS_SCRIPT in out
+    assert "\x1b" not in out
+    assert "feeds/broken.warc.gz" in out and "truncated gzip stream" in out
+    assert "⟦Group of Seven⟧" in out  # spans stay visible without colour
+
+
+def test_terminal_content(result):
+    out = _plain_render(result, width=160)
+    for needle in ("afp-src", "newsnow.example", "edited copy", "translation", "chrF 88.1", "xsim 0.83",
+                   "machine translation", "p(MT) 0.93", "text only", "accuracy/entity",
+                   "omitted from reprint", "added, not in source", "source: Ambos países"):
+        assert needle in out, needle
+    # findings most serious first
+    assert out.index("1. CRITICAL") < out.index("2. MAJOR") < out.index("4. MINOR")
+
+
+def test_terminal_weakest_first_and_hidden_note(result):
+    out = _plain_render(result, max_pairs=3)
+    panel = out[out.index("copy-001 ← afp-src") : out.index("worldys-004 ← cnn-es")]
+    i_omit = panel.index("omitted from reprint")
+    i_add = panel.index("added, not in source")
+    i_weak = panel.index("0.82")
+    assert i_omit < i_add < i_weak
+    assert "5 hidden" in panel
+    assert "Taiwan" not in panel  # a perfect pair is hidden
+    full = _plain_render(result, max_pairs=3, verbose=True)
+    assert "hidden" not in full
+
+
+def test_select_pairs_rules():
+    pairs = [AlignedPair((i,), (i,), s) for i, s in enumerate([0.9, 0.2, 0.5, 0.95])]
+    shown, hidden = select_pairs(pairs, 10)
+    assert [i for i, _ in shown] == [0, 1, 2, 3] and hidden == 0  # document order when all fit
+    shown, hidden = select_pairs(pairs, 2)
+    assert [i for i, _ in shown] == [1, 2] and hidden == 2
+
+
+def test_terminal_deterministic(result):
+    assert _plain_render(result) == _plain_render(sample_result())
+
+
+@pytest.mark.parametrize("width", [100, 160])
+def test_terminal_fits_width(result, width):
+    out = _plain_render(result, width=width)
+    assert max(len(line) for line in out.splitlines()) <= width
+
+
+def test_terminal_no_color_env(result, monkeypatch):
+    monkeypatch.setenv("NO_COLOR", "1")
+    buf = io.StringIO()
+    render_terminal(result, Console(file=buf, width=120, force_terminal=True))
+    codes = [c for m in ANSI.findall(buf.getvalue()) for c in m.split(";")]
+    assert not [c for c in codes if c.isdigit() and (30 <= int(c) <= 49 or 90 <= int(c) <= 107)]
+    assert RICH_MARKUP in ANSI.sub("", buf.getvalue())
+
+
+def test_terminal_non_tty_has_no_escapes(result, monkeypatch):
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    monkeypatch.delenv("FORCE_COLOR", raising=False)
+    monkeypatch.delenv("TTY_COMPATIBLE", raising=False)
+    buf = io.StringIO()
+    render_terminal(result, Console(file=buf, width=120))
+    assert "\x1b" not in buf.getvalue()
+
+
+def test_terminal_colour_when_terminal(result, monkeypatch):
+    """Positive control: a real colour terminal does get the severity colours."""
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    buf = io.StringIO()
+    render_terminal(result, Console(file=buf, width=120, force_terminal=True, color_system="truecolor"))
+    assert "\x1b[" in buf.getvalue()
+    assert RICH_MARKUP in ANSI.sub("", buf.getvalue())
+
+
+# ---------------------------------------------------------------- HTML
+
+
+class _Collector(HTMLParser):
+    """Collects tags, attributes and the text of the article bodies (sup numbers excluded)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self.bodies: list[str] = []
+        self.marks: list[str] = []
+        self._depth = 0  # inside .article-text
+        self._sup = 0
+        self._mark = 0
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        self.tags.append((tag, a))
+        if self._depth:
+            self._depth += 1
+        elif tag == "div" and a.get("class") == "article-text":
+            self._depth = 1
+            self.bodies.append("")
+        if tag == "sup":
+            self._sup += 1
+        if tag == "mark" and self._depth:
+            self._mark += 1
+            self.marks.append("")
+
+    def handle_endtag(self, tag):
+        if self._depth:
+            self._depth -= 1
+        if tag == "sup":
+            self._sup -= 1
+        if tag == "mark" and self._mark:
+            self._mark -= 1
+
+    def handle_data(self, data):
+        if self._depth and not self._sup:
+            self.bodies[-1] += data
+            if self._mark:
+                self.marks[-1] += data
+
+
+@pytest.fixture(scope="module")
+def page(result) -> str:
+    return render_html(result)
+
+
+@pytest.fixture(scope="module")
+def parsed(page) -> _Collector:
+    c = _Collector()
+    c.feed(page)
+    c.close()
+    return c
+
+
+ALLOWED_TAGS = {"html", "head", "meta", "title", "style", "body", "main", "header", "footer", "section", "h1", "h2",
+                "h3", "p", "div", "span", "strong", "small", "code", "a", "table", "thead", "tbody", "tr", "th", "td",
+                "mark", "sup", "ul", "li", "dl", "dt", "dd", "details", "summary", "br"}
+
+
+def test_html_has_no_live_tags_from_articles(page, parsed):
+    assert "<script" not in page.lower()
+    assert "<img" not in page.lower()
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "&quot;&gt;&lt;img src=x onerror=alert(1)&gt;" in page
+    assert {t for t, _ in parsed.tags} <= ALLOWED_TAGS
+    for _, attrs in parsed.tags:
+        assert not [k for k in attrs if k.startswith("on")]
+        assert not (attrs.get("href") or "").lower().startswith("javascript:")
+
+
+def test_html_self_contained(page, parsed):
+    assert "Content-Security-Policy" in page
+    lowered = page.lower()
+    for needle in ("<link", "@import", "url("):
+        assert needle not in lowered, needle
+    assert not [a for _, a in parsed.tags if "src" in a or "srcset" in a]
+
+
+def test_html_text_and_marks_exact(result, parsed):
+    assert parsed.bodies == [dr.doc.text for dr in result.documents]
+    mt = result.by_id("worldys-004")
+    marks = "".join(parsed.marks)
+    for f in mt.findings:
+        if f.text != "18. June":  # nested inside the date span, split into pieces
+            assert f.text in marks
+
+
+def test_html_structure(result, page):
+    for dr in result.documents:
+        assert f'id="{anchor_ids(result)[dr.id]}"' in page
+    assert '<mark class="sev-critical"' in page and '<mark class="sev-major"' in page
+    assert '<mark class="sev-minor"' in page
+    assert 'href="https://www.afp.com/en/news/blinken-xi"' in page
+    assert "p(machine translation) = 0.93" in page and "ordinal date pattern" in page
+    assert "omitted from reprint" in page and "added — not in source" in page
+    assert "feeds/broken.warc.gz" in page
+    assert page.count('<mark class="src">') >= 4  # source wording highlighted in source sentences
+
+
+def test_anchor_ids_sanitised_and_unique(result):
+    base = result.documents[4]
+    odd = [dataclasses.replace(base, doc=dataclasses.replace(base.doc, document=dataclasses.replace(
+        base.doc.document, id=i))) for i in ('a b/"c', "a-b-c", '"><x>')]
+    ids = anchor_ids(AuditResult(tuple(odd), (), "s"))
+    assert ids['a b/"c'] == "doc-a-b-c" and ids["a-b-c"] == "doc-a-b-c-2"
+    assert re.fullmatch(r"doc-[A-Za-z0-9_.-]+", ids['"><x>'])
+    assert len(set(ids.values())) == 3
+
+
+def test_html_deterministic_and_written(result, tmp_path):
+    path = write_html(result, tmp_path / "out" / "r.html")
+    assert isinstance(path, Path)
+    assert path.read_text(encoding="utf-8") == render_html(sample_result())
+
+
+def test_html_reprint_without_scores_or_source(result):
+    dr = result.documents[1]
+    lonely = dataclasses.replace(dr, scores=None)
+    page = render_html(AuditResult((lonely,), (), "s"))  # its source is missing from the set
+    assert "not in this report" in page
+    out = _plain_render(AuditResult((lonely,), (), "s"))
+    assert "not in this report" in out
+
+
+def test_scores_none_terminal(result):
+    dr = dataclasses.replace(result.documents[3], scores=Scores())
+    out = _plain_render(dataclasses.replace(result, documents=(result.documents[2], dr)))
+    assert "worldys-004" in out
