@@ -119,3 +119,9 @@ def test_helpers():
 
 def test_unknown_language_falls_back_to_english():
     assert one("June 18, 2023", "xx").month == 6
+
+
+@pytest.mark.parametrize("lang", ["es", "pt", "it"])
+def test_no_empty_month_matches(lang):
+    # Languages without month abbreviations must not match a day followed by nothing.
+    assert find_dates("Hubo 18 de ellos y 5 más.", lang) == []

@@ -197,7 +197,9 @@ def _grammar(lang: str) -> _Grammar:
     abbrevs = [w for names in _MONTHS[lang] for w in names[1:] if names[0].lower().startswith(w.lower())]
     fulls = [w for names in _MONTHS[lang] for w in names if w not in abbrevs]
     wd_words = [w for names in _WEEKDAYS[lang] for w in names]
-    MONTH = rf"(?:{_alt(fulls, en)})\b|(?:{_alt(abbrevs, en)})(?:\.|\b)"
+    MONTH = rf"(?:{_alt(fulls, en)})\b"
+    if abbrevs:
+        MONTH += rf"|(?:{_alt(abbrevs, en)})(?:\.|\b)"
     WD = _alt(wd_words, en)
     # Case: English month names must be capitalised (so "may" is no date); elsewhere
     # a sentence-initial capital is normal, so match case-insensitively.
