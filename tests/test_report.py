@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import html
 import io
 import json
 import math
@@ -309,7 +310,7 @@ def parsed(page) -> _Collector:
 
 ALLOWED_TAGS = {"html", "head", "meta", "title", "style", "body", "main", "header", "footer", "section", "h1", "h2",
                 "h3", "p", "div", "span", "strong", "small", "code", "a", "table", "thead", "tbody", "tr", "th", "td",
-                "mark", "sup", "ul", "li", "dl", "dt", "dd", "details", "summary", "br"}
+                "mark", "sup", "ul", "li", "dl", "dt", "dd", "details", "summary", "br", "colgroup", "col"}
 
 
 def test_html_has_no_live_tags_from_articles(page, parsed):
@@ -317,6 +318,7 @@ def test_html_has_no_live_tags_from_articles(page, parsed):
     assert "<img" not in page.lower()
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert "&quot;&gt;&lt;img src=x onerror=alert(1)&gt;" in page
+    assert html.escape(XSS_ATTR) in page and XSS_ATTR not in page
     assert {t for t, _ in parsed.tags} <= ALLOWED_TAGS
     for _, attrs in parsed.tags:
         assert not [k for k in attrs if k.startswith("on")]
@@ -381,3 +383,21 @@ def test_scores_none_terminal(result):
     dr = dataclasses.replace(result.documents[3], scores=Scores())
     out = _plain_render(dataclasses.replace(result, documents=(result.documents[2], dr)))
     assert "worldys-004" in out
+
+
+def test_imports_are_lazy():
+    """Importing the package or the JSON renderer must not pull in rich (or anything heavy)."""
+    import subprocess
+    import sys
+
+    code = ("import sys, auditor.report, auditor.report.json, auditor.report.html; "
+            "bad = [m for m in ('rich', 'torch', 'transformers', 'jsonschema') if m in sys.modules]; "
+            "print(bad); sys.exit(1 if bad else 0)")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          cwd=Path(__file__).resolve().parents[1])
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_terminal_verbose_shows_evidence(result):
+    out = _plain_render(result, verbose=True)
+    assert "evidence: confidence=0.9, rule=entities" in out

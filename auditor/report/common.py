@@ -35,6 +35,11 @@ def source_of(result: AuditResult, dr: DocumentResult) -> DocumentResult | None:
     return None
 
 
+def is_reprint(dr: DocumentResult) -> bool:
+    """Linked to a source as a copy or translation (a ``same_story`` link is not a reprint)."""
+    return dr.link is not None and dr.link.relation != "same_story"
+
+
 def bead_text(sd: SegmentedDocument | None, indices: Sequence[int]) -> str:
     """The sentences of one side of an alignment bead, joined with a space."""
     if sd is None:

@@ -22,6 +22,7 @@ from .common import (
     category_counts,
     fmt_float,
     fmt_pct,
+    is_reprint,
     pair_kind,
     severity_counts,
     site_or_file,
@@ -91,7 +92,8 @@ mark[data-overlap]{text-decoration:underline dotted var(--ink);text-underline-of
 mark.src{background:#ececec;box-shadow:inset 0 -2px 0 #8a8a8a}
 sup.fn{font:700 .68rem system-ui,sans-serif;color:var(--muted);user-select:none;margin-left:1px}
 sup.fn a{text-decoration:none;color:inherit}
-.span-text{font-family:Georgia,serif;font-weight:600}
+.span-text{font-family:Georgia,serif}
+table.findings{table-layout:fixed}table.findings td{overflow-wrap:anywhere}
 .src-sentence{color:var(--muted);font-size:.86rem;margin-top:3px}
 table.align td.text{width:44%}
 tr.omission td.src-cell{background:#fdeceb}
@@ -166,7 +168,7 @@ def _scores_text(dr: DocumentResult) -> str:
 def _header(result: AuditResult) -> str:
     findings = [f for dr in result.documents for f in dr.findings]
     counts = severity_counts(findings)
-    reprints = sum(1 for dr in result.documents if dr.link is not None)
+    reprints = sum(1 for dr in result.documents if is_reprint(dr))
     legend = "".join(
         f"<div>{_badge(s)}{_e(SEVERITY_MEANING[s])}</div>" for s in SEVERITY_ORDER
     )
@@ -286,21 +288,34 @@ def _source_cell(result: AuditResult, dr: DocumentResult, f: Finding) -> str:
 def _findings_table(result: AuditResult, dr: DocumentResult, numbered: list[tuple[int, Finding]], anchor: str) -> str:
     if not numbered:
         return '<p class="muted">No findings.</p>'
+    source_cells = {n: _source_cell(result, dr, f) for n, f in numbered}
+    # a text-only audit has no source wording at all: drop the empty column
+    with_source = any(f.source_text or aligned_source_sentence(result, dr, f) for _, f in numbered)
     rows = []
     for n, f in numbered:
         rows.append(
             f'<tr id="{anchor}-row{n}">'
             f'<td class="num"><a href="#{anchor}-f{n}">{n}</a></td>'
             f"<td>{_badge(f.severity)}</td>"
-            f'<td class="nowrap">{_e(f.category)}</td>'
+            f'<td>{_e(f.category)}</td>'
             f'<td><span class="span-text">{_e(f.text)}</span></td>'
-            f"<td>{_source_cell(result, dr, f)}</td>"
-            f"<td>{_e(f.message)}</td>"
+            + (f"<td>{source_cells[n]}</td>" if with_source else "")
+            + f"<td>{_e(f.message)}</td>"
             f'<td class="muted mono">{_e(f.detector)}<br>{f.start}–{f.end}</td>'
             "</tr>"
         )
-    head = "<tr><th class=\"num\">#</th><th>Severity</th><th>Category</th><th>Reprint says</th><th>Source says</th><th>Why</th><th>Detector</th></tr>"
-    return f'<table class="findings">\n<thead>{head}</thead>\n<tbody>\n' + "\n".join(rows) + "\n</tbody>\n</table>"
+    head = (
+        '<tr><th class="num">#</th><th>Severity</th><th>Category</th><th>Reprint says</th>'
+        + ("<th>Source says</th>" if with_source else "")
+        + "<th>Why</th><th>Detector</th></tr>"
+    )
+    widths = (4, 9, 15, 22, 25, 17, 8) if with_source else (4, 9, 15, 33, 29, 10)
+    cols = "".join(f'<col style="width:{w}%">' for w in widths)
+    return (
+        f'<table class="findings"><colgroup>{cols}</colgroup>\n<thead>{head}</thead>\n<tbody>\n'
+        + "\n".join(rows)
+        + "\n</tbody>\n</table>"
+    )
 
 
 def _alignment_table(result: AuditResult, dr: DocumentResult) -> str:
@@ -373,7 +388,11 @@ def _verdict(dr: DocumentResult) -> str:
 def _scores_dl(dr: DocumentResult) -> str:
     s = dr.scores
     if s is None:
-        return '<p class="muted">No scores (no source linked).</p>'
+        if dr.link is not None:
+            why = f"linked as {_e(_human(dr.link.relation))} only; nothing to compare sentence by sentence"
+        else:
+            why = "no source found in this set"
+        return f'<p class="muted">No scores ({why}).</p>'
     items = [
         ("chrF", fmt_float(s.chrf)),
         ("BLEU", fmt_float(s.bleu)),

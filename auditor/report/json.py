@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from ..types import AuditResult, DocumentResult, Finding, PairScores, Scores
-from .common import by_position, severity_counts, source_of
+from .common import by_position, is_reprint, severity_counts, source_of
 
 SCHEMA_ID = "auditor.report/1"
 SCHEMA_FILE = "report-v1.json"
@@ -163,7 +163,7 @@ def to_json(result: AuditResult, *, include_text: bool = True) -> dict[str, Any]
         "signature": result.signature,
         "summary": {
             "documents": len(result.documents),
-            "reprints": sum(1 for dr in result.documents if dr.link is not None),
+            "reprints": sum(1 for dr in result.documents if is_reprint(dr)),
             "findings": severity_counts(all_findings),
             "errors": len(result.errors),
         },

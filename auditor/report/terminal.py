@@ -23,7 +23,7 @@ from rich.rule import Rule
 from rich.table import Table
 from rich.text import Text
 
-from ..types import AlignedPair, AuditResult, DocumentResult, Finding
+from ..types import AlignedPair, AuditResult, DocumentResult
 from .common import (
     SEVERITY_ORDER,
     aligned_source_sentence,
@@ -33,6 +33,7 @@ from .common import (
     context_bounds,
     fmt_float,
     fmt_pct,
+    is_reprint,
     pair_kind,
     score_summary,
     select_pairs,
@@ -123,7 +124,7 @@ def header(result: AuditResult) -> RenderableType:
     """Title rule, signature and one line of totals."""
     all_findings = [f for dr in result.documents for f in dr.findings]
     counts = severity_counts(all_findings)
-    reprints = sum(1 for dr in result.documents if dr.link is not None)
+    reprints = sum(1 for dr in result.documents if is_reprint(dr))
     line = Text.assemble(
         f"{_plural(len(result.documents), 'article')} · {_plural(reprints, 'reprint')} · "
         f"{_plural(len(all_findings), 'finding')} (",
@@ -330,22 +331,26 @@ def findings_panel(result: AuditResult, dr: DocumentResult, *, plain: bool, verb
     """A document's findings: a table, most serious first, then each one in context."""
     ordered = by_severity(dr.findings)
     counts = severity_counts(ordered)
+    with_source = any(f.source_text for f in ordered)
     table = Table(box=box.SIMPLE_HEAD, expand=True, pad_edge=False)
     table.add_column("#", justify="right", no_wrap=True)
     table.add_column("Severity", no_wrap=True)
     table.add_column("Category", no_wrap=True)
-    table.add_column("Span", ratio=2, overflow="fold")
-    table.add_column("Source", ratio=1, overflow="fold")
-    table.add_column("Detector", style="dim", overflow="fold")
+    table.add_column("Span", ratio=1, overflow="fold")
+    if with_source:
+        table.add_column("Source wording", ratio=1, overflow="fold")
+    table.add_column("Detector", style="dim", overflow="fold", max_width=20)
     for i, f in enumerate(ordered, 1):
-        table.add_row(
+        cells = [
             _t(i),
             _t(f.severity, SEVERITY_STYLE.get(f.severity, "")),
             _t(f.category),
             _t(_clip(f.text, 60)),
-            _t(_clip(f.source_text, 40) if f.source_text else "–", "" if f.source_text else "dim"),
-            _t(f.detector),
-        )
+        ]
+        if with_source:
+            cells.append(_t(_clip(f.source_text, 60) if f.source_text else "–", "" if f.source_text else "dim"))
+        cells.append(_t(f.detector))
+        table.add_row(*cells)
     blocks: list[RenderableType] = [_doc_line(dr), table]
     text = dr.doc.text
     for i, f in enumerate(ordered, 1):
@@ -406,7 +411,8 @@ def renderables(
     yield summary_table(result)
     yield category_table(result)
     for dr in result.documents:
-        if dr.link is not None:
+        # same_story links carry no sentence alignment: nothing to show side by side
+        if dr.link is not None and dr.alignment is not None:
             yield alignment_panel(result, dr, max_pairs=max_pairs, verbose=verbose)
     for dr in result.documents:
         if dr.findings:
