@@ -1,0 +1,122 @@
+"""Whether an audit passes the pre-publication gate, and why (pure function of result + policy).
+
+The gate fails a run when a finding at or above the configured severity was not
+accepted, when a reprint's QE score falls below ``min-qe``, when a document's
+machine-translation probability exceeds ``max-p-mt``, or when an input could not be
+read at all (a gate that passes what it never saw is worse than none). Accepted
+findings are still reported, and an acceptance that matches nothing becomes a warning,
+so stale exceptions do not pile up in the config unnoticed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..types import AuditResult, Finding, severity_rank
+from .config import GateConfig
+
+EXIT_PASS = 0
+EXIT_FAIL = 1
+EXIT_USAGE = 2  # usage or input error (bad flags, bad config, unreadable input)
+
+
+@dataclass(frozen=True)
+class GateOutcome:
+    """The gate's decision.
+
+    ``failing`` holds ``(document id, finding)`` for every non-accepted finding at or
+    above ``fail_on``; ``accepted`` holds ``(document id, finding, reason)`` for every
+    finding an acceptance matched (whatever its severity); ``document_reasons`` maps a
+    failing document id (or an unreadable input's path) to why it failed.
+    """
+
+    passed: bool
+    reasons: list[str]
+    failing: list[tuple[str, Finding]]
+    accepted: list[tuple[str, Finding, str]]
+    warnings: list[str] = field(default_factory=list)
+    fail_on: str = "major"
+    document_reasons: dict[str, list[str]] = field(default_factory=dict)
+
+    def failed(self, doc_id: str) -> bool:
+        """True when the document ``doc_id`` fails the gate."""
+        return doc_id in self.document_reasons
+
+    def accepted_reason(self, doc_id: str, finding: Finding) -> str | None:
+        """The acceptance reason of ``finding`` in ``doc_id``, or None if it was not accepted."""
+        for did, f, reason in self.accepted:
+            if did == doc_id and f.id == finding.id:
+                return reason
+        return None
+
+
+def _sorted(findings) -> list[Finding]:
+    return sorted(findings, key=lambda f: (f.start, f.end, -severity_rank(f.severity), f.category, f.id))
+
+
+def _fmt(x: float) -> str:
+    return f"{x:.2f}"
+
+
+def evaluate(result: AuditResult, config: GateConfig) -> GateOutcome:
+    """Decide the gate for ``result`` under ``config`` (deterministic, no I/O)."""
+    threshold = severity_rank(config.fail_on)
+    accept = {a.id: a.reason for a in config.accept}
+    used: set[str] = set()
+    failing: list[tuple[str, Finding]] = []
+    accepted: list[tuple[str, Finding, str]] = []
+    doc_reasons: dict[str, list[str]] = {}
+
+    for d in result.documents:
+        mine: list[str] = []
+        blocking: list[Finding] = []
+        for f in _sorted(d.findings):
+            if f.id in accept:
+                used.add(f.id)
+                accepted.append((d.id, f, accept[f.id]))
+            elif severity_rank(f.severity) >= threshold:
+                blocking.append(f)
+        if blocking:
+            failing.extend((d.id, f) for f in blocking)
+            counts = ", ".join(
+                f"{n} {sev}"
+                for sev in ("critical", "major", "minor")
+                if (n := sum(1 for f in blocking if f.severity == sev))
+            )
+            noun = "finding" if len(blocking) == 1 else "findings"
+            mine.append(f"{len(blocking)} {noun} at or above {config.fail_on} ({counts})")
+        qe = d.scores.qe if d.scores is not None else None
+        if config.min_qe is not None and qe is not None and qe < config.min_qe:
+            mine.append(f"QE score {_fmt(qe)} below the minimum {_fmt(config.min_qe)}")
+        p_mt = d.verdict.p_machine_translation if d.verdict is not None else None
+        if config.max_p_mt is not None and p_mt is not None and p_mt > config.max_p_mt:
+            mine.append(f"machine-translation probability {_fmt(p_mt)} above the maximum {_fmt(config.max_p_mt)}")
+        if mine:
+            doc_reasons[d.id] = mine
+
+    for err in result.errors:
+        doc_reasons.setdefault(err.path, []).append(f"could not be read: {err.reason}")
+
+    reasons = [f"{doc}: {why}" for doc, whys in doc_reasons.items() for why in whys]
+    warnings = [
+        f"accepted finding {a.id} ({a.reason}) matches no finding in this run; "
+        "remove it from the config if the text was fixed"
+        for a in config.accept
+        if a.id not in used
+    ]
+    return GateOutcome(
+        passed=not reasons,
+        reasons=reasons,
+        failing=failing,
+        accepted=accepted,
+        warnings=warnings,
+        fail_on=config.fail_on,
+        document_reasons=doc_reasons,
+    )
+
+
+def exit_code(result: AuditResult, outcome: GateOutcome) -> int:
+    """0 when the gate passes, 1 when it fails, 2 when an input could not be read."""
+    if result.errors:
+        return EXIT_USAGE
+    return EXIT_PASS if outcome.passed else EXIT_FAIL
