@@ -89,6 +89,11 @@ def test_explicit_path_beats_discovery(project: Path) -> None:
     assert load_config(Path("ci/strict.toml"), cwd=project).fail_on == "minor"
 
 
+def test_explicit_file_with_tool_table(project: Path) -> None:
+    p = write(project / "ci.toml", '[tool.auditor]\nfail-on = "critical"\n')
+    assert load_config(p, cwd=project).fail_on == "critical"
+
+
 def test_explicit_pyproject_needs_table(project: Path) -> None:
     p = write(project / "pyproject.toml", '[project]\nname = "x"\n')
     with pytest.raises(ConfigError, match=r"pyproject\.toml: no \[tool\.auditor\] table"):

@@ -120,7 +120,8 @@ def load_config(path: Path | None = None, *, cwd: Path) -> GateConfig:
         if path is None:
             return GateConfig()
     data = _read_toml(path)
-    if path.name == PYPROJECT_FILE:
+    # pyproject.toml, or any file that only holds a [tool.auditor] table (a CI-specific copy)
+    if path.name == PYPROJECT_FILE or (set(data) == {"tool"} and isinstance(data["tool"], dict)):
         tool = data.get("tool")
         table = tool.get("auditor") if isinstance(tool, dict) else None
         if table is None:
