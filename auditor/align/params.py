@@ -1,0 +1,38 @@
+"""Settings of the sentence aligner, in one frozen record (they go into signatures)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class AlignParams:
+    """Thresholds of the aligner. Similarities are cosines in [0, 1].
+
+    ``link_threshold`` is on the *normalised* similarity (cosine minus the average
+    similarity the two spans have with everything else, as in Vecalign): a bead is only
+    worth linking when it beats that background by this much; otherwise the DP prefers
+    a skip (1-0 / 0-1). ``merge_penalty`` is charged once per extra sentence of a
+    merged bead, so a 2-1 must be clearly better than a 1-1 plus a skip. ``band`` is
+    how far the DP may stray from the anchor path. Moved sentences are recovered when
+    their raw similarity reaches ``recover_lexical`` (same language) or
+    ``recover_crosslingual`` (embeddings) and they are each other's best match.
+    """
+
+    link_threshold: float = 0.2
+    merge_penalty: float = 0.1
+    anchor_min_similarity: float = 0.5
+    anchor_min_margin: float = 0.05
+    band: int = 5
+    lexical_weight: float = 0.5  # same-language blend of lexical and embedding similarity
+    recover_lexical: float = 0.8
+    recover_crosslingual: float = 0.65
+    merge_embedding: str = "concat"  # cross-lingual merged runs: "concat" (embed text) or "mean"
+
+    @property
+    def signature(self) -> str:
+        return (
+            f"thr:{self.link_threshold}|merge:{self.merge_penalty}|anchor:{self.anchor_min_similarity}"
+            f"|band:{self.band}|lexw:{self.lexical_weight}"
+            f"|recover:{self.recover_lexical}/{self.recover_crosslingual}|merge-emb:{self.merge_embedding}"
+        )

@@ -1,0 +1,183 @@
+"""Similarity of sentence spans: the matrices the aligner's dynamic program reads.
+
+For every bead shape (p source sentences, q reprint sentences) the aligner needs the
+similarity of every run of p consecutive source sentences with every run of q
+consecutive reprint sentences.
+
+* Cross-language pairs: a run is embedded as the *concatenation* of its sentences (as
+  Bertalign and Vecalign do). On NTREX en-es a merged Spanish sentence is clearly
+  closer to the embedded English concatenation than to the mean of the two English
+  vectors, and that difference decides whether the DP sees a 2-1 bead or a 1-1 plus
+  a skip. The windows cost one extra encoder call (cached like every sentence).
+  ``merge_embedding="mean"`` uses the normalised mean of sentence vectors instead
+  (no extra encoding; less accurate merges).
+* Same-language pairs: character n-grams (hashing vectors; the mean of a run's
+  vectors is close to the vector of its concatenation, so the mean is used) blended
+  with the embedding cosine when an encoder is given, so identical or lightly edited
+  sentences score ~1.0.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..encoders import Encoder, HashingEncoder, get_encoder
+
+# Bead shapes the dynamic program may use, besides the skips (1,0) and (0,1).
+ALL_SHAPES: tuple[tuple[int, int], ...] = ((1, 1), (1, 2), (2, 1), (2, 2), (1, 3), (3, 1))
+
+
+def link_shapes(max_merge: int) -> tuple[tuple[int, int], ...]:
+    """Shapes (p, q) with max(p, q) <= max_merge and p + q <= max_merge + 1 (2-2 at 3)."""
+    if max_merge < 1:
+        raise ValueError("max_merge must be >= 1")
+    return tuple(s for s in ALL_SHAPES if max(s) <= max_merge and sum(s) <= max_merge + 1)
+
+
+def span_vectors(unit: np.ndarray, max_len: int) -> dict[int, np.ndarray]:
+    """``{k: V_k}`` where row a of ``V_k`` is the normalised mean of ``unit[a:a+k]``."""
+    out: dict[int, np.ndarray] = {1: unit}
+    n = unit.shape[0]
+    for k in range(2, max_len + 1):
+        if n < k:
+            out[k] = np.zeros((0, unit.shape[1]), dtype=np.float32)
+            continue
+        cs = np.cumsum(np.vstack([np.zeros((1, unit.shape[1]), np.float32), unit]), axis=0)
+        summed = cs[k:] - cs[:-k]
+        norms = np.linalg.norm(summed, axis=1, keepdims=True)
+        norms[norms == 0] = 1.0
+        out[k] = (summed / norms).astype(np.float32)
+    return out
+
+
+@dataclass
+class SpanSimilarity:
+    """Raw and background-normalised similarity of every source run with every reprint run.
+
+    ``raw[(p, q)][a, b]`` is the similarity in [0, 1] of source sentences ``a..a+p-1``
+    with reprint sentences ``b..b+q-1``; ``norm`` is the same minus half the sum of
+    the two runs' mean similarity to all single sentences of the other side.
+    """
+
+    raw: dict[tuple[int, int], np.ndarray]
+    norm: dict[tuple[int, int], np.ndarray]
+    method: str
+    monolingual: bool
+
+
+def concat_span_vectors(encoder: Encoder, texts: Sequence[str], max_len: int) -> dict[int, np.ndarray]:
+    """``{k: V_k}`` where row a of ``V_k`` embeds ``" ".join(texts[a:a+k])``.
+
+    Sentences and all windows go to the encoder in one call, so a batching model pays
+    one forward pass; cached sentences (embedded earlier by the linker) cost nothing.
+    """
+    texts = list(texts)
+    windows = {k: [" ".join(texts[a : a + k]) for a in range(len(texts) - k + 1)] for k in range(2, max_len + 1)}
+    flat = texts + [w for k in sorted(windows) for w in windows[k]]
+    vecs = _vectors(encoder, flat)
+    out = {1: vecs[: len(texts)]}
+    pos = len(texts)
+    for k in sorted(windows):
+        out[k] = vecs[pos : pos + len(windows[k])]
+        pos += len(windows[k])
+    return out
+
+
+def _vectors(encoder: Encoder, texts: Sequence[str]) -> np.ndarray:
+    return encoder.encode(list(texts)) if texts else np.zeros((0, encoder.dim), np.float32)
+
+
+def cosine_matrix(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """``a @ b.T`` computed row by row for the small matrices alignment deals with.
+
+    A multi-threaded BLAS matrix product of two 60x512 matrices can take tens of
+    milliseconds on a busy machine (threads spin waiting for cores), while a few dozen
+    matrix-vector products take well under one; large inputs still use one product.
+    """
+    if a.shape[0] == 0 or b.shape[0] == 0:
+        return np.zeros((a.shape[0], b.shape[0]), dtype=np.float32)
+    if a.shape[0] > 256:
+        return a @ b.T
+    return np.stack([b @ row for row in a])
+
+
+def _pair_matrices(
+    src: dict[int, np.ndarray], rep: dict[int, np.ndarray], shapes: Sequence[tuple[int, int]]
+) -> dict[tuple[int, int], np.ndarray]:
+    return {(p, q): cosine_matrix(src[p], rep[q]) for p, q in shapes}
+
+
+def span_similarity(
+    source_texts: Sequence[str],
+    reprint_texts: Sequence[str],
+    *,
+    monolingual: bool,
+    encoder: Encoder | None,
+    max_merge: int,
+    lexical_weight: float = 0.5,
+    languages: Sequence[str] = (),
+    merge_embedding: str = "concat",
+) -> SpanSimilarity:
+    """Build the span-similarity matrices for the shapes allowed by ``max_merge``."""
+    shapes = link_shapes(max_merge)
+    mats: dict[tuple[int, int], np.ndarray]
+    if monolingual:
+        lex = get_encoder("hashing")
+        s_lex = span_vectors(_vectors(lex, source_texts), max_merge)
+        r_lex = span_vectors(_vectors(lex, reprint_texts), max_merge)
+        mats = _pair_matrices(s_lex, r_lex, shapes)
+        method = "dp-monolingual:lexical"
+        if encoder is not None and not isinstance(encoder, HashingEncoder) and lexical_weight < 1.0:
+            s_emb = span_vectors(_vectors(encoder, source_texts), max_merge)
+            r_emb = span_vectors(_vectors(encoder, reprint_texts), max_merge)
+            emb = _pair_matrices(s_emb, r_emb, shapes)
+            w = lexical_weight
+            mats = {k: w * mats[k] + (1.0 - w) * np.clip(emb[k], 0.0, 1.0) for k in shapes}
+            method += f"+{encoder.name}"
+    else:
+        enc = encoder if encoder is not None else get_encoder("auto", languages)
+        if merge_embedding == "concat":
+            s_emb = concat_span_vectors(enc, source_texts, max_merge)
+            r_emb = concat_span_vectors(enc, reprint_texts, max_merge)
+        elif merge_embedding == "mean":
+            s_emb = span_vectors(_vectors(enc, source_texts), max_merge)
+            r_emb = span_vectors(_vectors(enc, reprint_texts), max_merge)
+        else:
+            raise ValueError(f"merge_embedding must be 'concat' or 'mean', not {merge_embedding!r}")
+        mats = _pair_matrices(s_emb, r_emb, shapes)
+        method = f"dp-crosslingual:{enc.name}"
+    raw = {k: np.clip(v, 0.0, 1.0).astype(np.float64) for k, v in mats.items()}
+    norm = _normalise(raw, shapes, len(source_texts), len(reprint_texts))
+    return SpanSimilarity(raw=raw, norm=norm, method=method, monolingual=monolingual)
+
+
+def _normalise(
+    raw: dict[tuple[int, int], np.ndarray], shapes: Sequence[tuple[int, int]], n: int, m: int
+) -> dict[tuple[int, int], np.ndarray]:
+    """Subtract each run's background similarity (Vecalign's remedy for "hub" sentences).
+
+    Short or generic sentences are similar to everything; a link is only credible when
+    the pair is more similar than either member is to the rest of the other document.
+    """
+    if n == 0 or m == 0:
+        return {k: v.copy() for k, v in raw.items()}
+    out = {}
+    for p, q in shapes:
+        row_bg = _background(raw[(p, 1)], axis=1)
+        col_bg = _background(raw[(1, q)], axis=0)
+        out[(p, q)] = raw[(p, q)] - 0.5 * (row_bg[:, None] + col_bg[None, :])
+    return out
+
+
+def _background(mat: np.ndarray, axis: int) -> np.ndarray:
+    """Mean similarity along ``axis`` leaving out the best match (the likely true link).
+
+    Leaving the best out keeps a one-sentence document from cancelling its own match.
+    """
+    count = mat.shape[axis]
+    if count <= 1:
+        return np.zeros(mat.shape[1 - axis])
+    return (mat.sum(axis=axis) - mat.max(axis=axis)) / (count - 1)

