@@ -1,0 +1,94 @@
+"""``auditor qe``: score line-aligned source / translation files with a QE model.
+
+Output schema ``auditor.qe/1``: one entry per line, in line order, each with a score in
+[0, 1] (higher is better) and word-level error spans with their probabilities.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+EPILOG_QE = """examples:
+  auditor qe --src news.es --mt news.en --src-lang es --mt-lang en
+  auditor qe --src src.de --mt mt.en --src-lang de --mt-lang en --json scores.json
+  auditor qe --src src.txt --mt mt.txt --src-lang en --mt-lang de --qe-model ~/models/cometkiwi --json -
+"""
+
+
+def add_qe_parser(sub, parser_class, formatter) -> None:
+    pq = sub.add_parser("qe", help="quality estimation of line-aligned source/translation files",
+                        description="Score each translated line against its source line, without a reference.",
+                        epilog=EPILOG_QE, formatter_class=formatter)
+    pq.add_argument("--src", required=True, metavar="FILE", help="source segments, one per line")
+    pq.add_argument("--mt", required=True, metavar="FILE", help="translations, one per line, aligned with --src")
+    pq.add_argument("--src-lang", required=True, metavar="XX")
+    pq.add_argument("--mt-lang", required=True, metavar="YY")
+    pq.add_argument("--qe-model", metavar="PATH", help="a local QE checkpoint directory (default: built-in model)")
+    pq.add_argument("--json", nargs="?", const="", metavar="FILE|-",
+                    help="write JSON to FILE, '-' for stdout, or reports/qe.json when no value is given")
+
+
+def _lines(path: str, usage_error: type[Exception]) -> list[str]:
+    try:
+        raw = Path(path).read_bytes()
+    except OSError as exc:
+        raise usage_error(f"cannot read {path}: {exc.strerror or exc}") from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise usage_error(f"{path} is not UTF-8 text") from None
+    lines = text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    return [line.rstrip("\r") for line in lines]
+
+
+def run_qe(args: argparse.Namespace, usage_error: type[Exception]) -> int:
+    from .text.langid import normalize_lang
+
+    try:
+        src_lang, mt_lang = normalize_lang(args.src_lang), normalize_lang(args.mt_lang)
+    except ValueError as exc:
+        raise usage_error(str(exc)) from None
+    src, mt = _lines(args.src, usage_error), _lines(args.mt, usage_error)
+    if len(src) != len(mt):
+        raise usage_error(f"--src has {len(src)} lines but --mt has {len(mt)}: the files must be line-aligned")
+    if not src:
+        raise usage_error("no segments: the files are empty")
+    from .qe import QEModelError, load_qe_model
+
+    try:
+        model = load_qe_model(args.qe_model)
+        result = model.predict(src, mt, src_lang, mt_lang)
+    except QEModelError as exc:
+        raise usage_error(str(exc)) from None
+    data = result.to_json() if hasattr(result, "to_json") else result
+    if args.json is None:
+        from rich.console import Console
+        from rich.table import Table
+
+        table = Table(title=f"QE ({data.get('model', 'built-in')}): system score {data['system_score']:.3f}")
+        table.add_column("#", justify="right")
+        table.add_column("score", justify="right")
+        table.add_column("translation (error spans marked)")
+        from rich.text import Text
+
+        for n, (seg, line) in enumerate(zip(data["segments"], mt), 1):
+            t = Text(line)
+            for sp in seg["spans"]:
+                t.stylize("bold red" if sp["p_error"] >= 0.5 else "yellow", sp["start"], sp["end"])
+            table.add_row(str(n), f"{seg['score']:.3f}", t)
+        Console().print(table)
+        return 0
+    out = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    if args.json == "-":
+        sys.stdout.write(out)
+    else:
+        dest = Path(args.json or "reports/qe.json")
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        dest.write_text(out, encoding="utf-8")
+        print(f"QE scores written to {dest}", file=sys.stderr)
+    return 0

@@ -1,0 +1,374 @@
+"""The one call the CLI and the batch runner wrap: ``audit(paths, config) -> AuditResult``.
+
+Stages run in order (ingest, segment, link, align, score, check, verdict) and pass
+frozen dataclasses; no stage prints or touches the network. Heavy libraries (the
+sentence encoder, sacrebleu) load on first use, once per process.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass, field, replace
+from typing import Callable, Iterable, Sequence
+
+from .types import (
+    Alignment,
+    AuditResult,
+    Document,
+    DocumentResult,
+    Finding,
+    IngestError,
+    Link,
+    SegmentedDocument,
+    severity_rank,
+)
+
+# Detectors, in report order. Each is a module auditor.checks.<name> with run(ctx).
+DETECTORS: tuple[str, ...] = (
+    "dates",
+    "numbers",
+    "terminology",
+    "entities",
+    "punctuation",
+    "spelling",
+    "untranslated",
+    "omissions",
+)
+
+ProgressFn = Callable[[str, int, int], None]
+
+
+@dataclass(frozen=True)
+class AuditConfig:
+    """Everything that changes an audit's result (it goes into the signature)."""
+
+    lang: str | None = None  # force the language of every article
+    source: str | None = None  # path of a file to use as the source of every other article
+    segmented: bool = False  # inputs are one sentence per line
+    encoder: str = "auto"  # "auto" | "use" | "e5" | "hashing"
+    link: bool = True  # False: judge each article alone (text-only)
+    disabled: tuple[str, ...] = ()  # detector names to skip
+    glossaries: tuple[str, ...] = ()  # user glossary files (CSV / TBX)
+    qe_model: str | None = None  # path of an external QE checkpoint
+    qe: bool = True  # score aligned pairs with the QE model
+    options: dict[str, object] = field(default_factory=dict)
+
+
+def _segment(docs: Sequence[Document], config: AuditConfig) -> list[SegmentedDocument]:
+    from .text.segment import segment_document
+
+    return [segment_document(d, lang=config.lang) for d in docs]
+
+
+class _Embedder:
+    """Sentence embeddings per document, computed once per run."""
+
+    def __init__(self, encoder) -> None:
+        self.encoder = encoder
+        self._cache: dict[str, object] = {}
+
+    def __call__(self, doc: SegmentedDocument):
+        import numpy as np
+
+        got = self._cache.get(doc.id)
+        if got is None:
+            texts = [s.text for s in doc.segments]
+            got = self.encoder.encode(texts) if texts else np.zeros((0, self.encoder.dim), dtype="float32")
+            self._cache[doc.id] = got
+        return got
+
+
+def run_checks(
+    doc: SegmentedDocument,
+    *,
+    source: SegmentedDocument | None,
+    alignment: Alignment | None,
+    cluster: tuple[SegmentedDocument, ...],
+    config: AuditConfig,
+    extra: Iterable[Finding] = (),
+) -> tuple[Finding, ...]:
+    """Run every enabled detector and merge their findings (no duplicate spans)."""
+    from .checks.base import CheckContext
+
+    options = dict(config.options)
+    options.setdefault("glossaries", list(config.glossaries))
+    ctx = CheckContext(doc=doc, source=source, alignment=alignment, cluster=cluster, options=options)
+    findings: list[Finding] = list(extra)
+    for name in DETECTORS:
+        if name in config.disabled:
+            continue
+        try:
+            module = importlib.import_module(f".checks.{name}", __package__)
+        except ModuleNotFoundError as exc:  # a detector not shipped in this build
+            if exc.name and exc.name.endswith(f"checks.{name}"):
+                continue
+            raise
+        findings.extend(module.run(ctx))
+    return merge_findings(findings)
+
+
+#: Word-level QE spans at or above this error probability become findings.
+QE_SPAN_THRESHOLD = 0.5
+
+
+def _qe_model(config: AuditConfig):
+    """The QE model for this run (loaded once per process), or None when not shipped."""
+    try:
+        from .qe import load_qe_model
+    except ImportError:
+        return None
+    return load_qe_model(config.qe_model)
+
+
+def _quality_estimate(source, doc, alignment, scores, link, config):
+    """QE score per aligned bead, a document aggregate, and word-level spans as findings.
+
+    Spans become ``accuracy/mistranslation`` findings (detector ``qe``) only on
+    translations: on a same-language copy a QE model has nothing to estimate.
+    """
+    model = _qe_model(config)
+    if model is None or "qe" in config.disabled:
+        return scores, []
+    beads = [(k, p) for k, p in enumerate(alignment.pairs) if p.source and p.reprint]
+    if not beads:
+        return scores, []
+    src_texts = [" ".join(source.segments[i].text for i in p.source) for _, p in beads]
+    pieces = [[doc.segments[i] for i in p.reprint] for _, p in beads]
+    rep_texts = [" ".join(s.text for s in segs) for segs in pieces]
+    result = model.predict(src_texts, rep_texts, source.language, doc.language)
+    pair_scores = list(scores.pairs) if scores.pairs else [None] * len(alignment.pairs)
+    from .types import PairScores
+
+    findings: list[Finding] = []
+    weights = []
+    values = []
+    translation = link is not None and link.relation == "translation"
+    for (k, _), segs, seg_result in zip(beads, pieces, result.segments):
+        ps = pair_scores[k] if k < len(pair_scores) and pair_scores[k] is not None else PairScores()
+        pair_scores[k] = replace(ps, qe=round(float(seg_result.score), 4))
+        n_words = sum(len(s.text.split()) for s in segs)
+        weights.append(n_words)
+        values.append(float(seg_result.score))
+        if not translation:
+            continue
+        for span in seg_result.spans:
+            if span.p_error < QE_SPAN_THRESHOLD:
+                continue
+            start = _bead_offset(segs, span.start)
+            end = _bead_offset(segs, span.end - 1) + 1
+            if start is None or end is None or not (0 <= start < end <= len(doc.text)):
+                continue
+            from .checks.base import make_finding
+
+            src = " ".join(source.segments[i].text for i in alignment.pairs[k].source)
+            findings.append(make_finding(
+                doc, start, end, category="accuracy/mistranslation",
+                severity="major" if span.p_error >= 0.85 else "minor",
+                message=f"the QE model estimates this wording is wrong (p={span.p_error:.2f})",
+                detector="qe", source_text=src, evidence={"p_error": round(float(span.p_error), 3)}))
+    total = sum(weights) or 1
+    doc_qe = round(sum(w * v for w, v in zip(weights, values)) / total, 4)
+    if len(pair_scores) == len(alignment.pairs) and all(p is not None for p in pair_scores):
+        scores = replace(scores, qe=doc_qe, pairs=tuple(pair_scores))
+    else:
+        scores = replace(scores, qe=doc_qe)
+    sig = getattr(model, "signature", None)
+    if sig:
+        scores = replace(scores, signatures={**scores.signatures, "qe": sig})
+    return scores, findings
+
+
+def _bead_offset(segs, offset: int) -> int | None:
+    """Document offset of a character of a bead's text (its sentences joined by spaces)."""
+    pos = 0
+    for s in segs:
+        n = len(s.text)
+        if offset < pos + n:
+            return s.start + (offset - pos)
+        pos += n + 1
+    return None
+
+
+def merge_findings(findings: Iterable[Finding]) -> tuple[Finding, ...]:
+    """Sort by position and drop duplicates: the same span and category reported twice,
+    or a span fully inside another finding of the same category (keep the more severe)."""
+    ordered = sorted(findings, key=lambda f: (f.start, -(f.end - f.start), -severity_rank(f.severity), f.detector))
+    kept: list[Finding] = []
+    for f in ordered:
+        dup = False
+        for g in kept:
+            if g.category == f.category and g.start <= f.start and f.end <= g.end:
+                dup = True
+                break
+        if not dup:
+            kept.append(f)
+    return tuple(sorted(kept, key=lambda f: (f.start, f.end, f.category)))
+
+
+def audit(
+    paths: Sequence[str] | None = None,
+    config: AuditConfig = AuditConfig(),
+    *,
+    documents: Sequence[Document] | None = None,
+    errors: Sequence[IngestError] = (),
+    progress: ProgressFn | None = None,
+    stdin=None,
+) -> AuditResult:
+    """Audit a set of articles: link, align, score, check and judge each one."""
+    from .ingest import load_documents
+
+    docs: list[Document] = list(documents or [])
+    errs: list[IngestError] = list(errors)
+    if paths:
+        got, bad = load_documents(list(paths), stdin=stdin, segmented=config.segmented, lang=config.lang)
+        docs.extend(got)
+        errs.extend(bad)
+    forced_source_id: str | None = None
+    if config.source:
+        got, bad = load_documents([config.source], segmented=config.segmented, lang=config.lang)
+        errs.extend(bad)
+        if got:
+            src = got[0]
+            # The source may also have been given among the inputs: use that one.
+            same = [d for d in docs if d.path == src.path]
+            if same:
+                forced_source_id = same[0].id
+            else:
+                taken = {d.id for d in docs}
+                if src.id in taken:
+                    src = replace(src, id=f"{src.id}#source")
+                docs.insert(0, src)
+                forced_source_id = src.id
+    return audit_documents(docs, config, errors=errs, forced_source=forced_source_id, progress=progress)
+
+
+def audit_documents(
+    docs: Sequence[Document],
+    config: AuditConfig = AuditConfig(),
+    *,
+    errors: Sequence[IngestError] = (),
+    forced_source: str | None = None,
+    pairs: Sequence[tuple[str, str]] | None = None,
+    progress: ProgressFn | None = None,
+) -> AuditResult:
+    """The audit proper, on documents already ingested.
+
+    ``pairs`` (reprint id, source id) replaces linking with declared pairs (``compare``).
+    """
+    from .link import force_link, link_documents
+
+    def tick(stage: str, done: int, total: int) -> None:
+        if progress is not None:
+            progress(stage, done, total)
+
+    seg = _segment(docs, config)
+    tick("segment", len(seg), len(seg))
+    by_id = {d.id: d for d in seg}
+    encoder = None
+    embed = None
+    links: dict[str, Link] = {}
+    if seg and (config.link or pairs):
+        from .encoders import get_encoder
+
+        encoder = get_encoder(config.encoder, languages=sorted({d.language for d in seg}))
+        embed = _Embedder(encoder)
+        if pairs is not None:
+            for rep, src in pairs:
+                links[rep] = force_link(by_id[rep], by_id[src], embed)
+        elif forced_source is not None:
+            for d in seg:
+                if d.id != forced_source:
+                    links[d.id] = force_link(d, by_id[forced_source], embed)
+        else:
+            links = link_documents(seg, embed, encoder_name=encoder.name)
+    tick("link", len(seg), len(seg))
+
+    from .align import align
+    from .score import score_pair
+
+    results: list[DocumentResult] = []
+    for n, d in enumerate(seg):
+        link = links.get(d.id)
+        alignment = scores = None
+        source = None
+        if link is not None and (link.relation != "same_story" or link.forced):
+            source = by_id[link.source_id]
+            alignment = align(source, d, encoder=encoder)
+            scores = score_pair(source, d, alignment)
+        qe_findings: list[Finding] = []
+        if alignment is not None and scores is not None and config.qe:
+            scores, qe_findings = _quality_estimate(source, d, alignment, scores, link, config)
+        cluster = tuple(o for o in seg if o.id != d.id)
+        findings = run_checks(d, source=source, alignment=alignment, cluster=cluster, config=config,
+                              extra=qe_findings)
+        results.append(DocumentResult(doc=d, link=link, alignment=alignment, scores=scores, findings=findings))
+        tick("check", n + 1, len(seg))
+
+    from .verdict import judge
+
+    results = [replace(r, verdict=judge(r, by_id)) for r in results]
+    return AuditResult(tuple(results), tuple(errors), signature(config, encoder))
+
+
+def signature(config: AuditConfig, encoder=None) -> str:
+    """sacrebleu-style signature: every setting and version that changes the numbers."""
+    from . import __version__
+
+    parts = [f"auditor:{__version__}"]
+    if encoder is not None:
+        parts.append(f"enc:{getattr(encoder, 'signature', encoder.name)}")
+    parts.append(f"link:{'on' if config.link else 'off'}")
+    if config.lang:
+        parts.append(f"lang:{config.lang}")
+    if config.segmented:
+        parts.append("seg:lines")
+    try:
+        import sacrebleu
+
+        parts.append(f"sacrebleu:{sacrebleu.__version__}")
+    except Exception:  # pragma: no cover - sacrebleu is a hard dependency
+        pass
+    try:
+        from importlib.metadata import version
+
+        parts.append(f"langdetect:{version('langdetect')}")
+    except Exception:  # pragma: no cover
+        pass
+    if config.disabled:
+        parts.append("off:" + ",".join(sorted(config.disabled)))
+    if config.qe_model:
+        parts.append(f"qe:{config.qe_model}")
+    return "|".join(parts)
+
+
+def compare(source: str, reprints: Sequence[str], config: AuditConfig = AuditConfig()) -> AuditResult:
+    """Audit declared pairs: every path in ``reprints`` against ``source``."""
+    return compare_pairs([(source, r) for r in reprints], config)
+
+
+def compare_pairs(
+    pairs: Sequence[tuple[str, str]],
+    config: AuditConfig = AuditConfig(),
+    *,
+    progress: ProgressFn | None = None,
+) -> AuditResult:
+    """Audit many declared (source_path, reprint_path) pairs in one process.
+
+    Each file is read once even if it appears in several pairs; models load once. The
+    report has one document per reprint (sources appear as documents too, so that their
+    sentences can be shown beside the reprint's).
+    """
+    from .ingest import load_documents
+
+    paths: list[str] = []
+    for src, rep in pairs:
+        for p in (src, rep):
+            if p not in paths:
+                paths.append(p)
+    docs, errs = load_documents(paths, segmented=config.segmented, lang=config.lang)
+    by_path = {d.path: d.id for d in docs}
+    id_pairs = []
+    for src, rep in pairs:
+        if src in by_path and rep in by_path and src != rep:
+            id_pairs.append((by_path[rep], by_path[src]))
+    return audit_documents(docs, config, errors=errs, pairs=id_pairs, progress=progress)
