@@ -1,0 +1,319 @@
+"""HTML articles: main text via trafilatura, captions and hostile pages handled here.
+
+trafilatura is good at finding the article body but drops photo captions and gives up
+on pathological pages (lxml silently truncates documents nested thousands of levels
+deep, and a 20 MB page takes minutes). So: trafilatura for ordinary pages, and a small
+block collector of our own, fed by lxml (fast) or by the standard-library parser (no
+depth limit), for captions and as the fallback extractor. Text found in the page is
+plain text from then on: ``<script>`` or ``[bold]`` inside an article stays as words.
+"""
+
+from __future__ import annotations
+
+import html as html_lib
+import re
+from html.parser import HTMLParser
+from urllib.parse import urlparse
+
+from ..types import Document, IngestError
+from . import boilerplate as bp
+from .assemble import Para, assemble
+from .encoding import Decoded, decode_bytes
+from .text import RawLine, clean_paragraphs
+
+__all__ = ["document_from_html", "looks_like_html", "site_from_url"]
+
+# Pages larger than this skip trafilatura (its cost grows badly with size).
+TRAFILATURA_MAX_CHARS = 2_000_000
+
+_BLOCK = frozenset(
+    "p div h1 h2 h3 h4 h5 h6 li ul ol dl dt dd blockquote figcaption figure section article "
+    "header main pre table tr td th br hr caption address center".split()
+)
+_SKIP = frozenset(
+    "script style noscript template svg math nav footer aside form button select textarea "
+    "iframe object embed head title".split()
+)
+_VOID = frozenset("area base br col embed hr img input link meta param source track wbr".split())
+_HTML_SNIFF = re.compile(r"^\s*(?:<!doctype\s+html|<html\b|<head\b|<body\b|<!--|<(?:div|p|article|meta|title)\b)", re.I)
+_WS = re.compile(r"\s+")
+
+
+def looks_like_html(text: str) -> bool:
+    """True when text is markup (for stdin and unknown extensions)."""
+    head = text[:4096]
+    if _HTML_SNIFF.match(head):
+        return True
+    return len(re.findall(r"</?(?:p|div|span|a|br|html|body|article)\b[^>]*>", head, re.I)) >= 3
+
+
+def site_from_url(url: str | None) -> str | None:
+    """Host without "www." ("https://www.example.com/a" -> "example.com")."""
+    if not url:
+        return None
+    try:
+        host = urlparse(url if "//" in url else "//" + url).hostname
+    except ValueError:
+        return None
+    if not host:
+        return None
+    return host[4:] if host.startswith("www.") else host
+
+
+class _Collector:
+    """Turns start/end/data events into paragraphs, flagging those inside captions."""
+
+    def __init__(self) -> None:
+        self.paras: list[tuple[str, bool]] = []
+        self._buf: list[str] = []
+        self._skip = 0
+        self._stack: list[tuple[str, bool]] = []  # (tag, opened a caption)
+        self._caption = 0
+
+    def start(self, tag: str, attrs: dict[str, str | None]) -> None:
+        if tag in _VOID:
+            if tag in _BLOCK:
+                self._flush()
+            return
+        cls = " ".join(v or "" for k, v in attrs.items() if k in ("class", "id", "itemprop")).lower()
+        is_cap = tag == "figcaption" or "caption" in cls
+        if tag in _BLOCK or is_cap:
+            self._flush()
+        if tag in _SKIP:
+            self._skip += 1
+        if is_cap:
+            self._caption += 1
+        self._stack.append((tag, is_cap))
+
+    def end(self, tag: str) -> None:
+        if tag in _VOID:
+            return
+        # Pop to the matching open tag (tolerates unclosed inner tags).
+        for k in range(len(self._stack) - 1, -1, -1):
+            if self._stack[k][0] == tag:
+                for t, cap in self._stack[k:]:
+                    if t in _SKIP:
+                        self._skip -= 1
+                    if cap:
+                        self._flush()
+                        self._caption -= 1
+                del self._stack[k:]
+                break
+        if tag in _BLOCK:
+            self._flush()
+
+    def data(self, text: str | None) -> None:
+        if text and not self._skip:
+            self._buf.append(text)
+
+    def _flush(self) -> None:
+        text = _WS.sub(" ", "".join(self._buf)).strip()
+        self._buf = []
+        if text:
+            self.paras.append((text, self._caption > 0))
+
+    def close(self) -> list[tuple[str, bool]]:
+        self._flush()
+        return self.paras
+
+
+class _StdlibFeeder(HTMLParser):
+    """Standard-library parser: slow, but no nesting limit."""
+
+    def __init__(self, collector: _Collector) -> None:
+        super().__init__(convert_charrefs=True)
+        self.c = collector
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.c.start(tag, dict(attrs))
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.c.start(tag, dict(attrs))
+        if tag not in _VOID:
+            self.c.end(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        self.c.end(tag)
+
+    def handle_data(self, data: str) -> None:
+        self.c.data(data)
+
+
+def _collect_lxml(markup: str) -> list[tuple[str, bool]] | None:
+    import lxml.html
+    from lxml import etree
+
+    try:
+        root = lxml.html.document_fromstring(markup, parser=lxml.html.HTMLParser(huge_tree=True))
+    except (etree.ParserError, ValueError):
+        return None
+    c = _Collector()
+    for event, el in etree.iterwalk(root, events=("start", "end")):
+        tag = el.tag if isinstance(el.tag, str) else ""
+        if event == "start":
+            c.start(tag.lower(), dict(el.attrib))
+            c.data(el.text)
+        else:
+            c.end(tag.lower())
+            c.data(el.tail)
+    return c.close()
+
+
+def _collect_stdlib(markup: str) -> list[tuple[str, bool]]:
+    c = _Collector()
+    p = _StdlibFeeder(c)
+    p.feed(markup)
+    p.close()
+    return c.close()
+
+
+def _visible_chars(markup: str) -> int:
+    body = re.sub(r"(?is)<(script|style)\b.*?</\1\s*>", " ", markup)
+    return len(_WS.sub("", re.sub(r"<[^>]*>", " ", body)))
+
+
+def _collect(markup: str) -> list[tuple[str, bool]]:
+    """Paragraphs of the page; lxml unless it lost text (deep nesting), then stdlib."""
+    got = _collect_lxml(markup)
+    if got is not None:
+        have = sum(len(t.replace(" ", "")) for t, _ in got)
+        if have >= 0.5 * _visible_chars(markup) * 0.5 or have > 0 and len(markup) > TRAFILATURA_MAX_CHARS:
+            return got
+    return _collect_stdlib(markup)
+
+
+def _meta(markup: str) -> dict[str, str]:
+    """<title>, og/article meta and the canonical link, by regex (cheap, any page size)."""
+    head = markup[:200_000]
+    out: dict[str, str] = {}
+    m = re.search(r"(?is)<title[^>]*>(.*?)</title>", head)
+    if m:
+        out["title"] = _WS.sub(" ", html_lib.unescape(m.group(1))).strip()
+    for tag in re.findall(r"(?is)<meta\b[^>]*>", head):
+        key = re.search(r'(?i)\b(?:property|name|itemprop)\s*=\s*["\']([^"\']+)', tag)
+        val = re.search(r'(?i)\bcontent\s*=\s*["\']([^"\']*)', tag)
+        if key and val:
+            out.setdefault(key.group(1).lower(), html_lib.unescape(val.group(1)).strip())
+    m = re.search(r'(?is)<link\b[^>]*rel\s*=\s*["\']canonical["\'][^>]*>', head)
+    if m:
+        href = re.search(r'(?i)href\s*=\s*["\']([^"\']+)', m.group(0))
+        if href:
+            out["canonical"] = href.group(1)
+    return out
+
+
+def _trafilatura(markup: str) -> tuple[list[str], dict[str, str | None]] | None:
+    try:
+        import trafilatura
+
+        doc = trafilatura.bare_extraction(
+            markup, include_comments=False, favor_precision=True, with_metadata=True, include_tables=False
+        )
+    except Exception:  # noqa: BLE001 - a third-party extractor must never sink the run
+        return None
+    if doc is None:
+        return None
+    d = doc.as_dict() if hasattr(doc, "as_dict") else dict(doc)
+    text = d.get("text") or ""
+    lines = [ln.strip() for ln in text.split("\n") if ln.strip()]
+    meta = {k: d.get(k) for k in ("title", "date", "sitename", "hostname", "url")}
+    return lines, meta
+
+
+def _locate(markup: str, text: str, cursor: int) -> int | None:
+    """Where ``text`` occurs literally in the raw page, searching forward first."""
+    k = markup.find(text, cursor)
+    if k < 0:
+        k = markup.find(text)
+    return k if k >= 0 else None
+
+
+def document_from_html(
+    html: str | bytes,
+    *,
+    doc_id: str,
+    path: str,
+    url: str | None = None,
+    date: str | None = None,
+    site: str | None = None,
+    title: str | None = None,
+    lang: str | None = None,
+    encoding: str | None = None,
+) -> Document | IngestError:
+    """A Document from an HTML page; IngestError("no article text found") when empty.
+
+    Offsets map each paragraph to where it occurs literally in the page string (None
+    when some paragraph was rebuilt by the extractor and cannot be found).
+    """
+    if isinstance(html, bytes):
+        dec = decode_bytes(html)
+        if not isinstance(dec, Decoded):
+            return IngestError(path, dec.reason)
+        markup, encoding = dec.text, encoding or dec.encoding
+    else:
+        markup = html
+    meta = _meta(markup)
+    lines: list[str] = []
+    tmeta: dict[str, str | None] = {}
+    if len(markup) <= TRAFILATURA_MAX_CHARS:
+        got = _trafilatura(markup)
+        if got is not None:
+            lines, tmeta = got
+    blocks = _collect(markup)
+    if not lines:
+        lines = [t for t, _ in blocks]
+    captions = [t for t, cap in blocks if cap]
+    url = url or tmeta.get("url") or meta.get("og:url") or meta.get("canonical")
+    title = title or tmeta.get("title") or meta.get("og:title") or meta.get("title")
+    date = date or tmeta.get("date") or (meta.get("article:published_time") or meta.get("date") or "")[:10] or None
+    site = site or tmeta.get("sitename") or meta.get("og:site_name") or site_from_url(url)
+    raw = [RawLine(t, -1, None) for t in lines]
+    paras, _ = clean_paragraphs(raw, parse_header=False, title=title)
+    paras = _merge_captions(paras, captions, markup)
+    if not paras:
+        return IngestError(path, "no article text found")
+    located: list[Para] = []
+    cursor = 0
+    for p in paras:
+        k = _locate(markup, p.text, cursor)
+        if k is not None:
+            cursor = k + len(p.text)
+        located.append(Para(p.text, k, None, p.caption))
+    built = assemble(located)
+    return Document(
+        id=doc_id,
+        path=path,
+        text=built.text,
+        title=title,
+        date=date,
+        url=url,
+        site=site,
+        language=lang,
+        encoding=encoding,
+        captions=built.captions,
+        offsets=built.offsets,
+    )
+
+
+def _merge_captions(paras: list[Para], captions: list[str], markup: str) -> list[Para]:
+    """Mark captions the extractor kept; insert the ones it dropped in page order."""
+    out = list(paras)
+    by_text = {p.text: i for i, p in enumerate(out)}
+    for cap in captions:
+        if bp.is_boilerplate(cap):
+            continue
+        if cap in by_text:
+            i = by_text[cap]
+            out[i] = Para(cap, None, None, True)
+            continue
+        where = markup.find(cap[:60])
+        insert_at = len(out)
+        if where >= 0:
+            insert_at = 0
+            for i, p in enumerate(out):
+                k = markup.find(p.text[:60])
+                if 0 <= k < where:
+                    insert_at = i + 1
+        out.insert(insert_at, Para(cap, None, None, True))
+        by_text = {p.text: i for i, p in enumerate(out)}
+    return out

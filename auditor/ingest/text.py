@@ -1,0 +1,181 @@
+"""Plain-text articles: header metadata, boilerplate removal, captions, exact offsets.
+
+The shapes handled are those scrapers actually produce (see examples/): an optional
+``date YYYY-MM-DD <site or title>`` line, header widgets (weather, page date) before a
+headline, a headline line followed by a blank line, ad slots and counters between
+paragraphs, and a footer that starts at a marker such as "You may also like". Each
+kept line is one paragraph; offsets point into the decoded file text exactly.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..types import Document, IngestError
+from . import boilerplate as bp
+from .assemble import Para, assemble
+
+__all__ = ["document_from_text", "split_lines", "clean_paragraphs", "RawLine"]
+
+_DATE_LINE = re.compile(r"^\s*date\s+(\d{4}-\d{2}-\d{2})\b[ \t]*(.*?)\s*$", re.IGNORECASE)
+_DOMAIN = re.compile(r"^(?:https?://)?(?:www\.)?[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}(?:/\S*)?$", re.IGNORECASE)
+_TITLE_MAX = 200
+_LINE_BREAK = re.compile(r"\r\n|\r|\n|\u2028|\u2029|\x0b|\x0c|\x85")
+
+
+@dataclass(frozen=True)
+class RawLine:
+    """A line of the decoded text, stripped: ``text == original[start:start + len(text)]``."""
+
+    text: str
+    start: int
+    newline_at: int | None  # offset of the "\n" ending this line, if its terminator has one
+
+
+def split_lines(text: str) -> list[RawLine]:
+    """All lines (blank ones as empty text), any line-break convention."""
+    out: list[RawLine] = []
+    pos = 0
+    for m in _LINE_BREAK.finditer(text):
+        out.append(_strip(text, pos, m.start(), _nl_in(m)))
+        pos = m.end()
+    if pos < len(text):
+        out.append(_strip(text, pos, len(text), None))
+    return out
+
+
+def _nl_in(m: re.Match[str]) -> int | None:
+    k = m.group().find("\n")
+    return m.start() + k if k >= 0 else None
+
+
+def _strip(text: str, start: int, end: int, newline_at: int | None) -> RawLine:
+    line = text[start:end]
+    lead = len(line) - len(line.lstrip())
+    return RawLine(line.strip(), start + lead, newline_at)
+
+
+@dataclass
+class _Header:
+    title: str | None = None
+    date: str | None = None
+    site: str | None = None
+
+
+def _parse_date_line(line: str, header: _Header) -> bool:
+    m = _DATE_LINE.match(line)
+    if not m:
+        return False
+    header.date = m.group(1)
+    rest = m.group(2).strip()
+    if rest:
+        if _DOMAIN.match(rest):
+            header.site = rest
+        else:
+            header.title = rest
+    return True
+
+
+def clean_paragraphs(
+    lines: list[RawLine], *, parse_header: bool = True, title: str | None = None
+) -> tuple[list[Para], _Header]:
+    """Keep article paragraphs (and captions), drop header widgets, boilerplate and footer.
+
+    ``title`` is a headline known from metadata: it is not searched for, but a copy of it
+    at the top of the body is dropped.
+    """
+    header = _Header(title=title)
+    idx = 0
+    nonblank = [i for i, ln in enumerate(lines) if ln.text]
+    if parse_header and nonblank and _parse_date_line(lines[nonblank[0]].text, header):
+        idx = nonblank[0] + 1
+    kept: list[Para] = []
+    in_header = True  # until the first real body paragraph
+    title_checked = header.title is not None or not parse_header
+    for i in range(idx, len(lines)):
+        ln = lines[i]
+        s = ln.text
+        if not s:
+            continue
+        if kept and bp.is_footer_marker(s):
+            break
+        if bp.is_boilerplate(s):
+            continue
+        if in_header and (bp.is_header_widget(s) or bp.is_byline(s)):
+            continue
+        if bp.is_header_widget(s) and len(s) < 60 and re.match(r"(?i)\s*(published|updated|posted|publicado|actualizado|publié|mis à jour|veröffentlicht|aktualisiert|atualizado|pubblicato)", s):
+            continue
+        if not title_checked:
+            title_checked = True
+            nxt = lines[i + 1].text if i + 1 < len(lines) else ""
+            if len(s) < _TITLE_MAX and not s.endswith((".", "!", ";", ",")) and not nxt:
+                header.title = s
+                continue
+        if header.title and in_header and s.casefold() == header.title.casefold():
+            continue  # the headline repeated by the page template
+        if kept and kept[-1].text == s and not bp.looks_like_sentence(s):
+            continue  # a teaser duplicated by the page template
+        if bp.looks_like_sentence(s):
+            in_header = False
+        kept.append(Para(s, ln.start, ln.newline_at, bp.is_caption(s)))
+    if kept and header.site and bp.normalize_line(kept[-1].text) == bp.normalize_line(header.site):
+        kept.pop()
+    return kept, header
+
+
+def _segmented_paragraphs(lines: list[RawLine], original: str) -> list[Para]:
+    """One sentence per line: keep every non-blank line verbatim (no stripping, no filter)."""
+    out: list[Para] = []
+    pos = 0
+    for m in list(_LINE_BREAK.finditer(original)) + [None]:
+        end = m.start() if m else len(original)
+        line = original[pos:end]
+        if line.strip():
+            out.append(Para(line, pos, _nl_in(m) if m else None, bp.is_caption(line)))
+        if m is None:
+            break
+        pos = m.end()
+    return out
+
+
+def document_from_text(
+    text: str,
+    *,
+    doc_id: str,
+    path: str,
+    segmented: bool = False,
+    lang: str | None = None,
+    encoding: str | None = None,
+    title: str | None = None,
+    date: str | None = None,
+    url: str | None = None,
+    site: str | None = None,
+    parse_header: bool = True,
+) -> Document | IngestError:
+    """A Document from decoded plain text; IngestError when no article text remains.
+
+    Metadata given by the caller (JSONL fields) wins over what the header lines say.
+    """
+    if segmented:
+        paras = _segmented_paragraphs([], text)
+        header = _Header()
+    else:
+        paras, header = clean_paragraphs(split_lines(text), parse_header=parse_header)
+    if not paras:
+        return IngestError(path, "no article text found")
+    built = assemble(paras)
+    return Document(
+        id=doc_id,
+        path=path,
+        text=built.text,
+        title=title or header.title,
+        date=date or header.date,
+        url=url,
+        site=site or header.site,
+        language=lang,
+        encoding=encoding,
+        captions=built.captions,
+        offsets=built.offsets,
+        segmented=segmented,
+    )
