@@ -327,3 +327,26 @@ def test_segment_document_mixed_languages() -> None:
     sd = segment_document(Document(id="d", path="d.txt", text=text, language="es"))
     assert [s.language for s in sd.segments] == ["es", "en", "es", "es"]
     assert all(0.0 <= s.lang_confidence <= 1.0 for s in sd.segments)
+
+
+def test_abbreviations_before_capitalised_words() -> None:
+    assert sents("Hay frutas, p. ej. Manzanas y peras.", "es") == ["Hay frutas, p. ej. Manzanas y peras."]
+    assert sents("Es gibt Städte, z. B. Berlin und Hamburg.", "de") == ["Es gibt Städte, z. B. Berlin und Hamburg."]
+    assert sents("Mme Durand est venue. M. Dupont aussi.", "fr") == ["Mme Durand est venue.", "M. Dupont aussi."]
+
+
+def test_spanish_no_is_a_word_unless_a_number_follows() -> None:
+    assert sents("¿Vendrá mañana? No. El gobierno lo negó.", "es") == ["¿Vendrá mañana?", "No.", "El gobierno lo negó."]
+    assert sents("Es la ley No. 5 del año.", "es") == ["Es la ley No. 5 del año."]
+
+
+def test_windows_line_endings() -> None:
+    text = "First line.\r\nSecond line. Third.\r\n"
+    assert sents(text) == ["First line.", "Second line.", "Third."]
+
+
+def test_segment_document_without_letters() -> None:
+    sd = segment_document(Document(id="d", path="d.txt", text="12.000 — 3.5\n2023"))
+    assert sd.language == "und" and sd.lang_confidence == 0.0
+    assert [s.text for s in sd.segments] == ["12.000 — 3.5", "2023"]
+    assert all(s.language == "und" for s in sd.segments)
