@@ -125,3 +125,32 @@ def test_reference_corpus_text_only_is_quiet():
         for f in found:
             assert doc.text[f.start:f.end] == f.text
         assert [f for f in found if f.severity != "minor"] == []
+
+
+def test_age_against_a_bare_source_count():
+    found = check(["The 43-year-old was arrested."], source=["Der 13-Jährige wurde festgenommen."], source_lang="de")
+    assert rules(found) == [("43-year-old", "major", "source-value")]
+    assert "age of 13" in found[0].message
+    assert check(["The 13-year-old was arrested."], source=["Der 13-Jährige wurde festgenommen."], source_lang="de") == []
+    assert check(["A 13-year-old boy was hurt."], source=["Un niño de 13 años resultó herido."]) == []
+
+
+def test_amount_whose_currency_the_source_spells_unusually():
+    found = check(["The scheme will cost £5.8bn."], source=["Das Programm wird 2,8 Milliarden britische Pfund kosten."],
+                  source_lang="de")
+    assert rules(found) == [("£5.8bn", "major", "source-value")]
+    assert check(["The scheme will cost £2.8bn."], source=["Das Programm wird 2,8 Milliarden britische Pfund kosten."],
+                 source_lang="de") == []
+
+
+@pytest.mark.parametrize("reprint,source,lang", [
+    ("He paid her $375,000.", "Le pagó 375 000 $.", "es"),
+    ("Bail was set at $350,000.", "Foi estabelecida uma fiança de 350 000 USD.", "pt"),
+    ("A 17-year-old, two 18-year-olds and a 20-year-old were arrested.",
+     "La police a arrêté quatre jeunes gens (âgés de 17, 18 et 20 ans).", "fr"),
+    ("He became 1-of-4 players to do so.", "Wurde einer von 4 Spielern, die das schafften.", "de"),
+    ("The team won 4-1 on Saturday.", "El equipo ganó 1-0 el sábado.", "es"),
+    ("Rain of up to 10 inches fell.", "Bis zu 25 Zentimeter Regen fielen.", "de"),
+])
+def test_regrouped_or_converted_figures_are_not_flagged(reprint, source, lang):
+    assert check([reprint], source=[source], source_lang=lang) == []

@@ -128,3 +128,21 @@ def test_same_value_rounding_but_not_change():
     assert same_value(one("seven and a half hours"), one("siete horas y media", "es"))
     assert not same_value(one("five hours"), one("siete horas y media", "es"))
     assert same_value(one("1,000 people"), one("1.000 personas", "es"))
+
+
+def test_ages():
+    for text, lang in [("a 13-year-old boy", "en"), ("he is 13 years old", "en"), ("der 13-Jährige", "de")]:
+        q = one(text, lang)
+        assert (q.kind, q.value, q.unit) == ("duration", 13.0, "year")
+        assert "age" in q.flags
+    assert "age" not in one("for 13 years", "en").flags
+
+
+@pytest.mark.parametrize("text,lang", [("Le pagó 375 000 $.", "es"), ("fiança de 375 000 USD", "pt"),
+                                       ("Es kostet 375 000 Euro.", "de")])
+def test_space_grouped_thousands(text, lang):
+    assert one(text, lang).value == 375000.0
+
+
+def test_english_does_not_group_with_spaces():
+    assert [q.value for q in find_quantities("In 2019 200 people came.", "en")] == [2019.0, 200.0]

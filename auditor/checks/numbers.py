@@ -56,7 +56,7 @@ _MEASURE_UNITS = re.compile(
 # Scale words (million, billón, Milliarden, milhões...), to tell "six million" from "six".
 _SCALE_WORD = re.compile(
     r"(?i)thousand|mill|milh|bill|bilh|bili|trill|trilh|milliard|miliard|milion|\bmil\b|\bmila\b|"
-    r"mille|tausend|\bbn\b|\btn\b|\bMio\b|\bMrd\b|\d\s?[mk]\b"
+    r"mille|tausend|\bbn\b|\btn\b|\bMio\b|\bMrd\b|\d\s?(?:bn|tn|trn|mn|m|k)\b"
 )
 
 _KIND_WORDS = {
@@ -83,6 +83,8 @@ def _fmt(value: float) -> str:
 
 
 def _describe(q: Quantity) -> str:
+    if "age" in q.flags:
+        return f"an age of {_fmt(q.value)}"
     if q.kind == "duration":
         unit = q.unit or "unit"
         return f"{_fmt(q.value)} {unit}{'' if q.value == 1 else 's'}"
@@ -191,17 +193,20 @@ def _check_source(em: _Emitter, seg: Segment, rep: list[Quantity], src: list[Qua
     # 2. Value disagreements, kind by kind, after setting aside every agreeing figure.
     rep_left = [q for q in rep if not _matches(q, src)]
     src_left = [s for s in src if not _matches(s, rep)]
+    pairs = []
     for kind in ("percent", "money", "duration", "count", "ordinal", "year"):
         r_kind = [q for q in rep_left if q.kind == kind]
         s_kind = [s for s in src_left if s.kind == kind]
-        if len(r_kind) != 1 or len(s_kind) != 1:
-            continue
-        q, s = r_kind[0], s_kind[0]
+        if len(r_kind) == 1 and len(s_kind) == 1:
+            pairs.append((kind, r_kind[0], s_kind[0]))
+    if not pairs:
+        pairs = _loose_pair(rep_left, src_left)
+    for kind, q, s in pairs:
         if (seg.start + q.start, seg.start + q.end) in em.by_span:
             continue
         if _written_in_source(q, src_text):
             continue
-        if kind == "count" and not _comparable_counts(q, s, seg.text, src_text):
+        if "count" in (q.kind, s.kind) and not _comparable_counts(q, s, seg.text, src_text):
             continue
         if bool(_SCALE_WORD.search(q.text)) != bool(_SCALE_WORD.search(s.text)):
             continue  # "six million" vs "six autres millions": the scale word came loose
@@ -217,6 +222,28 @@ def _check_source(em: _Emitter, seg: Segment, rep: list[Quantity], src: list[Qua
                source_value=s.value, unit=q.unit, source_unit=s.unit)
 
 
+def _loose_pair(rep_left: list[Quantity], src_left: list[Quantity]) -> list[tuple[str, Quantity, Quantity]]:
+    """One leftover figure on each side whose kinds the two parsers may read differently:
+    an amount whose currency the source names in words the parser does not know
+    ("2,8 Milliarden britische Pfund"), an age ("13-year-old" / "13-Jähriger" / "de 13
+    años", or a bare "13" in an apposition). Only when nothing else is left over."""
+    if len(rep_left) != 1 or len(src_left) != 1:
+        return []
+    q, s = rep_left[0], src_left[0]
+    kinds = {q.kind, s.kind}
+    if kinds == {"money", "count"}:
+        count = s if s.kind == "count" else q
+        if count.value >= 1000:
+            return [("money", q, s)]
+    if kinds <= {"duration", "count"} and "count" in kinds:
+        dur = q if q.kind == "duration" else s
+        if "age" in dur.flags:
+            return [("count", q, s)]
+    if kinds == {"duration"} and ("age" in q.flags) == ("age" in s.flags) and q.unit == s.unit:
+        return [("duration", q, s)]
+    return []
+
+
 def _comparable_counts(q: Quantity, s: Quantity, text: str, src_text: str) -> bool:
     """Whether two bare counts are worth comparing. Not when either measures something
     in units (converted, so the number must change), not when one is spelled out and
@@ -227,6 +254,8 @@ def _comparable_counts(q: Quantity, s: Quantity, text: str, src_text: str) -> bo
         return False
     if re.match(r"[A-Za-z]", text[q.end:q.end + 1]) or re.match(r"[A-Za-z]", src_text[s.end:s.end + 1]):
         return False  # "80s", "6ft": glued to a unit or suffix
+    if re.match(r"\s+\d", text[q.end:]) or re.match(r"\s+\d", src_text[s.end:]):
+        return False  # "two 18-year-olds": counting things a second figure describes
     if ("word" in q.flags) != ("word" in s.flags):
         return False
     if "word" in q.flags and max(q.value, s.value) <= 2:

@@ -34,7 +34,8 @@ class Quantity:
     ("1.000" in Spanish: 1000, or 1.0 in Mexican usage). ``precision`` is the step of
     the last written digit (2.5 million -> 100000), so rounding can be told from change.
     ``flags``: "dot-thousands" ("1.000" shaped like a thousands group where the language
-    uses "."-decimals), "comma-decimal" ("1,5" in English), "word" (spelled out).
+    uses "."-decimals), "comma-decimal" ("1,5" in English), "word" (spelled out), "age"
+    (a duration in years that gives someone's age: "13-year-old", "13-Jähriger").
     """
 
     start: int
@@ -239,8 +240,9 @@ def _core_regex(lang: str) -> re.Pattern[str]:
     parts.append(word)
     half = r"(?:einhalb)?" if lang == "de" else ""
     words_re = rf"\b(?P<words>(?:{'|'.join(parts)}){half})\b"
-    # Space-grouped thousands ("1 000") only where the language writes them so.
-    digits = _DIGITS if lang == "fr" else _DIGITS.replace(r"|(?: \d{3})+(?=\s|$|[^\d\s])", "")
+    # Space-grouped thousands ("1 000") only where the language writes them so: French,
+    # and the RAE/Portuguese/DIN norms for Spanish, Portuguese and German; not English.
+    digits = _DIGITS if lang != "en" else _DIGITS.replace(r"|(?: \d{3})+(?=\s|$|[^\d\s])", "")
     return re.compile(rf"{digits}|{words_re}", re.IGNORECASE)
 
 
@@ -260,7 +262,10 @@ def _after_regexes(lang: str) -> dict[str, re.Pattern[str]]:
         "money_scale": re.compile(rf"\s?(?P<s>{_alt(_MONEY_SCALES)})\b"),
         "currency": re.compile(rf"{conn}\s*(?P<c>{cur_words})(?![\w])", re.IGNORECASE),
         "percent": re.compile(rf"\s?(?P<p>%|(?:{_PERCENT[lang]})\b)", re.IGNORECASE),
-        "duration": re.compile(rf"(?:\s+|-)(?P<u>{dur})(?![\w])(?P<old>-old)?", re.IGNORECASE),
+        "duration": re.compile(rf"(?:\s+|-)(?P<u>{dur})(?![\w])(?P<old>-old|\s+old\b|\s+de\s+edad\b|\s+de\s+idade\b)?",
+                               re.IGNORECASE),
+        "age": re.compile(r"(?:-|\s)?(?:Jährige[nmrs]?|jährige[nmrs]?|Jahre\s+alte[nmrs]?)(?![\w])"
+                          if lang == "de" else r"(?!x)x"),
         "half_after": re.compile(_HALF_AFTER_UNIT[lang] or r"(?!x)x", re.IGNORECASE),
         "ordinal": re.compile(_ORDINAL_SUFFIX[lang] or r"(?!x)x"),
         "half_unit": re.compile(_HALF_UNIT[lang], re.IGNORECASE),
@@ -438,6 +443,11 @@ def _quantity(text: str, m: re.Match[str], lang: str, after: dict[str, re.Patter
             end = ha.end()
         if d.group("old"):
             end = d.end()
+            flags.append("age")
+    if kind == "count" and scale == 1.0 and (a := after["age"].match(text, end)):
+        kind, unit = "duration", "year"  # "13-Jähriger": a 13-year-old
+        end = a.end()
+        flags.append("age")
     if kind == "count" and not is_word and not alts and (o := after["ordinal"].match(text, end)):
         kind = "ordinal"
         end = o.end()
