@@ -161,3 +161,8 @@ def test_reference_reprint_004():
 def test_wire_copies_are_clean(name):
     doc = lines_doc(str(EXAMPLES / name))
     assert [f for f in dates.run(CheckContext(doc)) if f.severity != "minor"] == []
+
+
+def test_month_year_background_gives_no_year_hint():
+    # "March 2022" is background; it must not date "Saturday, December 11" (a Saturday in 2021).
+    assert check(["The law was passed in March 2022.", "It was reported on Saturday, December 11."]) == []

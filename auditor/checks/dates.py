@@ -49,10 +49,13 @@ def _doc_year(doc: SegmentedDocument) -> int | None:
     """The article's year: the single year its full dates agree on, else its metadata date.
 
     Used only to check a weekday against a date printed without a year; an article
-    whose dates span several years gives no hint rather than a wrong one.
+    whose dates span several years gives no hint rather than a wrong one. Only full
+    dates (day, month and year) count: "in March 2022" is as often background as the
+    story's own date.
     """
     years = Counter(
-        m.year for seg in doc.segments for m in find_dates(seg.text, _lang(doc, seg)) if m.year
+        m.year for seg in doc.segments for m in find_dates(seg.text, _lang(doc, seg))
+        if m.year and m.has_day
     )
     if len(years) == 1:
         return next(iter(years))
