@@ -1,0 +1,250 @@
+"""``DIR/report.html``: a self-contained, site-level report of a batch, read from the store.
+
+Per site (domain): articles, errors, share judged machine-translated, findings by MQM
+category and severity, the worst articles with links to their sections further down.
+Charts are inline SVG drawn here (no script, nothing fetched from the web). Every
+string that comes from a page (titles, URLs, finding text, error reasons) goes through
+``html.escape``: crawled text is hostile by default.
+
+The report reads the store with bounded queries (top-N per site, a cap on article
+sections), so a million-article store still gives a report of a few megabytes.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import sqlite3
+from collections import defaultdict
+from typing import Any, Sequence
+
+from ..types import CATEGORIES, SEVERITIES
+
+WORST_PER_SITE = 5
+MAX_SECTIONS = 300  # article sections at the end of the report
+MAX_FINDINGS_SHOWN = 30  # per article section
+SEVERITY_WEIGHT = {"minor": 1, "major": 5, "critical": 10}
+
+CSS = """
+body{font:14px/1.45 system-ui,sans-serif;margin:2em auto;max-width:1100px;color:#222;padding:0 1em}
+h1{font-size:1.6em}h2{margin-top:2em;border-bottom:1px solid #ccc}h3{margin-bottom:.3em}
+table{border-collapse:collapse;margin:.5em 0 1em}td,th{border:1px solid #ddd;padding:3px 7px;text-align:left;vertical-align:top}
+th{background:#f4f4f4}td.n{text-align:right;font-variant-numeric:tabular-nums}
+.minor{color:#8a6d00}.major{color:#c05600}.critical{color:#b00020;font-weight:bold}
+.err{color:#b00020}.muted{color:#777}.charts{display:flex;flex-wrap:wrap;gap:2em}
+figure{margin:0}figcaption{font-weight:bold;margin-bottom:.3em}
+section.article{border-top:1px solid #eee;padding-top:.5em}
+code{background:#f6f6f6;padding:0 3px;word-break:break-word}
+"""
+
+
+def esc(value: Any) -> str:
+    """HTML-escaped text of any value (None -> empty)."""
+    return html.escape("" if value is None else str(value), quote=True)
+
+
+def _safe_href(url: str | None) -> str | None:
+    """Only http(s) links become hrefs (no ``javascript:`` from a hostile crawl)."""
+    if url and url.strip().lower().startswith(("http://", "https://")):
+        return esc(url.strip())
+    return None
+
+
+def bar_chart(title: str, items: Sequence[tuple[str, float]], *, width: int = 460, fmt: str = "{:g}",
+              color: str = "#4a78b5") -> str:
+    """A horizontal bar chart as inline SVG."""
+    if not items:
+        return ""
+    bar_h, gap, label_w = 16, 4, 170
+    height = len(items) * (bar_h + gap) + 4
+    top = max((v for _, v in items), default=0) or 1
+    parts = [f'<figure><figcaption>{esc(title)}</figcaption>'
+             f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" role="img" '
+             f'aria-label="{esc(title)}">']
+    for k, (label, value) in enumerate(items):
+        y = k * (bar_h + gap) + 2
+        w = (width - label_w - 60) * (value / top)
+        parts.append(f'<text x="{label_w - 6}" y="{y + 12}" text-anchor="end" font-size="11">{esc(label[:28])}</text>'
+                     f'<rect x="{label_w}" y="{y}" width="{w:.1f}" height="{bar_h}" fill="{color}"/>'
+                     f'<text x="{label_w + w + 4:.1f}" y="{y + 12}" font-size="11">{esc(fmt.format(value))}</text>')
+    parts.append("</svg></figure>")
+    return "".join(parts)
+
+
+def histogram(title: str, values: Sequence[float], *, bins: int = 10, width: int = 460, height: int = 160) -> str:
+    """A histogram of values in [0, 1] as inline SVG."""
+    if not values:
+        return ""
+    counts = [0] * bins
+    for v in values:
+        counts[min(bins - 1, max(0, int(float(v) * bins)))] += 1
+    top = max(counts) or 1
+    bw = (width - 40) / bins
+    plot_h = height - 30
+    parts = [f'<figure><figcaption>{esc(title)}</figcaption>'
+             f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" role="img" '
+             f'aria-label="{esc(title)}">']
+    for k, c in enumerate(counts):
+        h = plot_h * c / top
+        x = 30 + k * bw
+        parts.append(f'<rect x="{x:.1f}" y="{plot_h - h + 5:.1f}" width="{bw - 2:.1f}" height="{h:.1f}" fill="#b5584a">'
+                     f'<title>{k / bins:.1f}-{(k + 1) / bins:.1f}: {c}</title></rect>')
+        if k % 2 == 0:
+            parts.append(f'<text x="{x:.1f}" y="{height - 8}" font-size="10">{k / bins:.1f}</text>')
+    parts.append(f'<text x="{width - 20}" y="{height - 8}" font-size="10">1.0</text></svg></figure>')
+    return "".join(parts)
+
+
+def _score(n_minor: int, n_major: int, n_critical: int) -> int:
+    return n_minor * SEVERITY_WEIGHT["minor"] + n_major * SEVERITY_WEIGHT["major"] + n_critical * SEVERITY_WEIGHT["critical"]
+
+
+def _anchor(article_id: str) -> str:
+    return "a-" + "".join(c if c.isalnum() or c in "-_" else "_" for c in article_id)
+
+
+def build_site_report(db_path: str) -> str:
+    """The report's HTML text from a batch store."""
+    db = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+    try:
+        return _build(db)
+    finally:
+        db.close()
+
+
+def _build(db: sqlite3.Connection) -> str:
+    sites = db.execute(
+        "SELECT COALESCE(site,'(unknown)'), COUNT(*), SUM(status='error'), SUM(status='audited'), "
+        "SUM(verdict='machine_translation'), SUM(n_findings) FROM articles GROUP BY 1 ORDER BY 2 DESC, 1").fetchall()
+    total = sum(s[1] for s in sites)
+    n_err = sum(s[2] or 0 for s in sites)
+    n_mt = sum(s[4] or 0 for s in sites)
+    by_cat: dict[str, dict[str, int]] = defaultdict(lambda: dict.fromkeys(SEVERITIES, 0))
+    site_cat: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    q = ("SELECT COALESCE(a.site,'(unknown)'), f.category, f.severity, COUNT(*) FROM findings f "
+         "JOIN articles a ON a.id=f.article_id GROUP BY 1,2,3")
+    for site, cat, sev, n in db.execute(q):
+        if sev in SEVERITIES:
+            by_cat[cat][sev] += n
+        site_cat[site][f"{cat}|{sev}"] += n
+    p_values = [r[0] for r in db.execute("SELECT p_mt FROM articles WHERE p_mt IS NOT NULL")]
+    verdicts = db.execute("SELECT COALESCE(verdict,'(error)'), COUNT(*) FROM articles GROUP BY 1 ORDER BY 2 DESC").fetchall()
+    reasons = db.execute("SELECT reason, COUNT(*) FROM articles WHERE status='error' GROUP BY 1 ORDER BY 2 DESC LIMIT 20").fetchall()
+    meta = dict(db.execute("SELECT key, value FROM meta").fetchall())
+
+    out: list[str] = ['<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">',
+                      '<meta name="viewport" content="width=device-width, initial-scale=1">',
+                      f"<title>auditor batch report</title><style>{CSS}</style></head><body>",
+                      "<h1>Translation-quality audit of a crawl</h1>",
+                      f"<p>{total} articles from {len(sites)} sites: {total - n_err} audited, {n_err} errors; "
+                      f"{n_mt} judged machine-translated.</p>"]
+    if meta.get("signature"):
+        out.append(f'<p class="muted">signature: <code>{esc(meta["signature"])}</code></p>')
+
+    out.append('<h2>Distributions</h2><div class="charts">')
+    out.append(histogram("P(machine translation) of audited articles", p_values))
+    out.append(bar_chart("verdicts", [(str(v), n) for v, n in verdicts]))
+    cat_totals = [(c, sum(by_cat[c].values())) for c in CATEGORIES if c in by_cat]
+    cat_totals += [(c, sum(v.values())) for c, v in by_cat.items() if c not in CATEGORIES]
+    out.append(bar_chart("findings by category", sorted(cat_totals, key=lambda x: -x[1])))
+    mt_share = [(s[0], (s[4] or 0) / s[3]) for s in sites[:20] if s[3]]
+    out.append(bar_chart("share judged machine-translated (top 20 sites)", mt_share, fmt="{:.0%}", color="#b5584a"))
+    out.append("</div>")
+
+    out.append("<h2>Sites</h2><table><tr><th>site</th><th>articles</th><th>errors</th><th>audited</th>"
+               "<th>machine-translated</th><th>findings</th></tr>")
+    for site, n, err, aud, mt, fnd in sites:
+        share = f"{(mt or 0) / aud:.0%}" if aud else "–"
+        out.append(f'<tr><td><a href="#s-{_anchor(site)}">{esc(site)}</a></td><td class="n">{n}</td>'
+                   f'<td class="n">{err or 0}</td><td class="n">{aud or 0}</td><td class="n">{share}</td>'
+                   f'<td class="n">{fnd or 0}</td></tr>')
+    out.append("</table>")
+
+    out.append("<h2>Findings by category and severity</h2><table><tr><th>category</th>"
+               + "".join(f'<th class="{s}">{s}</th>' for s in SEVERITIES) + "</tr>")
+    for cat, _ in sorted(cat_totals, key=lambda x: -x[1]):
+        out.append(f"<tr><td>{esc(cat)}</td>" + "".join(f'<td class="n">{by_cat[cat][s]}</td>' for s in SEVERITIES) + "</tr>")
+    out.append("</table>")
+
+    if reasons:
+        out.append("<h2>Errors</h2><table><tr><th>reason</th><th>articles</th></tr>")
+        for reason, n in reasons:
+            out.append(f'<tr><td class="err">{esc(reason)}</td><td class="n">{n}</td></tr>')
+        out.append("</table>")
+
+    sectioned: list[str] = []
+    out.append("<h2>Per site</h2>")
+    for site, n, err, aud, mt, fnd in sites:
+        out.append(f'<h3 id="s-{_anchor(site)}">{esc(site)}</h3><p>{n} articles, {err or 0} errors, '
+                   f'{mt or 0} machine-translated, {fnd or 0} findings.</p>')
+        cats = site_cat.get(site)
+        if cats:
+            out.append("<p>" + ", ".join(f'{esc(k.split("|")[0])} <span class="{esc(k.split("|")[1])}">'
+                                         f'{esc(k.split("|")[1])}</span>: {v}' for k, v in sorted(cats.items())) + "</p>")
+        site_cond = "site IS NULL" if site == "(unknown)" else "site = ?"
+        params: tuple = () if site == "(unknown)" else (site,)
+        worst = db.execute(
+            f"SELECT id, title, url, path, verdict, p_mt, n_minor, n_major, n_critical FROM articles "
+            f"WHERE {site_cond} AND status='audited' ORDER BY (n_minor*1 + n_major*5 + n_critical*10) DESC, "
+            f"p_mt DESC, id LIMIT ?", (*params, WORST_PER_SITE)).fetchall()
+        if worst:
+            out.append("<table><tr><th>worst articles</th><th>verdict</th><th>P(MT)</th><th>findings</th></tr>")
+            for aid, title, url, path, verdict, p, mi, ma, cr in worst:
+                if len(sectioned) < MAX_SECTIONS and aid not in sectioned:
+                    sectioned.append(aid)
+                link = f'<a href="#{_anchor(aid)}">{esc(title or url or path or aid)}</a>' if aid in sectioned else esc(title or url or path)
+                out.append(f"<tr><td>{link}</td><td>{esc(verdict)}</td><td class='n'>{'' if p is None else f'{p:.2f}'}</td>"
+                           f"<td><span class='critical'>{cr}</span> / <span class='major'>{ma}</span> / "
+                           f"<span class='minor'>{mi}</span></td></tr>")
+            out.append("</table>")
+
+    if sectioned:
+        out.append("<h2>Articles</h2>")
+        for aid in sectioned:
+            out.append(_article_section(db, aid))
+    out.append('<p class="muted">Generated by auditor batch. Self-contained: no scripts, nothing loaded from the web.</p>')
+    out.append("</body></html>")
+    return "\n".join(out)
+
+
+def _article_section(db: sqlite3.Connection, aid: str) -> str:
+    row = db.execute("SELECT title, url, path, site, language, verdict, p_mt, relation, source_id, result "
+                     "FROM articles WHERE id=?", (aid,)).fetchone()
+    title, url, path, site, lang, verdict, p, relation, source_id, result = row
+    href = _safe_href(url)
+    head = f'<a href="{href}" rel="noreferrer noopener">{esc(url)}</a>' if href else esc(url or path)
+    parts = [f'<section class="article" id="{_anchor(aid)}"><h3>{esc(title or aid)}</h3>',
+             f"<p>{head}<br>site {esc(site)} · language {esc(lang)} · verdict <b>{esc(verdict)}</b>"
+             + (f" (P(MT) {p:.2f})" if p is not None else "")
+             + (f" · {esc(relation)} of <a href='#{_anchor(source_id)}'>{esc(source_id)}</a>" if source_id else "")
+             + "</p>"]
+    data = json.loads(result) if result else {}
+    evidence = ((data.get("verdict") or {}).get("evidence")) or []
+    if evidence:
+        parts.append("<ul>" + "".join(f"<li>{esc(e)}</li>" for e in evidence[:6]) + "</ul>")
+    findings = db.execute(
+        "SELECT category, severity, text, message, source_text FROM findings WHERE article_id=? "
+        "ORDER BY CASE severity WHEN 'critical' THEN 0 WHEN 'major' THEN 1 ELSE 2 END, start LIMIT ?",
+        (aid, MAX_FINDINGS_SHOWN)).fetchall()
+    if findings:
+        parts.append("<table><tr><th>severity</th><th>category</th><th>text</th><th>source</th><th>message</th></tr>")
+        for cat, sev, text, msg, src in findings:
+            parts.append(f'<tr><td class="{esc(sev)}">{esc(sev)}</td><td>{esc(cat)}</td><td><code>{esc(text)}</code></td>'
+                         f"<td>{esc(src)}</td><td>{esc(msg)}</td></tr>")
+        parts.append("</table>")
+    else:
+        parts.append('<p class="muted">no findings</p>')
+    parts.append("</section>")
+    return "".join(parts)
+
+
+def write_site_report(db_path: str, dest: str) -> str:
+    """Write the report to ``dest`` (atomically: a temp file renamed) and return the path."""
+    import os
+
+    text = build_site_report(db_path)
+    tmp = dest + ".tmp"
+    with open(tmp, "w", encoding="utf-8") as fh:
+        fh.write(text)
+    os.replace(tmp, dest)
+    return dest

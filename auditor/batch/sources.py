@@ -1,0 +1,248 @@
+"""Streaming readers: directories of .html/.txt, JSONL(.gz) and WARC(.gz) crawl archives.
+
+Readers yield :class:`RawPage` records (bytes plus the metadata the container knows:
+URL, crawl date, site) or :class:`PageError` rows, one page at a time, so memory stays
+bounded by the largest page, whatever the size of the input. Nothing here parses HTML;
+turning a page into a Document happens in a worker (:mod:`auditor.batch.prepare`).
+
+Ids are deterministic (a hash of the input's absolute path and the page's locator:
+line number in a JSONL file, record offset in a WARC file), so that ``--resume`` can
+recognise pages it has already stored. Bad input never raises: a truncated gzip file,
+a corrupt WARC record, an oversized page each become a PageError with a reason.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import os
+import zlib
+from dataclasses import dataclass
+from typing import BinaryIO, Iterable, Iterator
+from urllib.parse import urlsplit
+
+#: Pages larger than this are error rows ("page too large"), never read into memory.
+DEFAULT_MAX_PAGE_BYTES = 5 * 1024 * 1024
+
+PAGE_EXTENSIONS = (".html", ".htm", ".xhtml", ".txt", ".text", ".md")
+JSONL_EXTENSIONS = (".jsonl", ".jsonl.gz", ".ndjson", ".ndjson.gz")
+WARC_EXTENSIONS = (".warc", ".warc.gz", ".arc.gz")
+
+
+@dataclass(frozen=True)
+class RawPage:
+    """One page as read from its container, not yet decoded or parsed.
+
+    ``kind`` is "html", "text" or "record" (a JSONL line, parsed by the worker).
+    """
+
+    id: str
+    path: str  # human locator: "dir/a.html", "pages.jsonl:12", "crawl.warc.gz@4096"
+    kind: str
+    data: bytes
+    url: str | None = None
+    date: str | None = None
+    site: str | None = None
+    charset: str | None = None  # from the HTTP Content-Type header, when known
+
+
+@dataclass(frozen=True)
+class PageError:
+    """An input (or part of one) that cannot become a page; stored as an error row."""
+
+    id: str
+    path: str
+    reason: str
+    url: str | None = None
+    site: str | None = None
+
+
+Item = RawPage | PageError
+
+
+def page_id(path: str, locator: str = "") -> str:
+    """Deterministic id of a page: same input file and position, same id across runs."""
+    key = f"{os.path.realpath(path)}\0{locator}"
+    return "p" + hashlib.sha1(key.encode("utf-8", "surrogateescape")).hexdigest()[:15]
+
+
+def site_of(url: str | None) -> str | None:
+    """The host of a URL without a leading ``www.`` (the "site" of a crawled page)."""
+    if not url:
+        return None
+    try:
+        host = urlsplit(url).hostname
+    except ValueError:
+        return None
+    if not host:
+        return None
+    return host[4:] if host.startswith("www.") else host
+
+
+def _mb(n: int) -> str:
+    return f"{n / (1024 * 1024):.1f} MB"
+
+
+def too_large_reason(size: int, limit: int) -> str:
+    return f"page too large ({_mb(size)} > {_mb(limit)} limit)"
+
+
+def kind_of(path: str) -> str:
+    """"warc", "jsonl", "page" or "other" from the file name."""
+    low = path.lower()
+    if low.endswith(WARC_EXTENSIONS):
+        return "warc"
+    if low.endswith(JSONL_EXTENSIONS):
+        return "jsonl"
+    if low.endswith(PAGE_EXTENSIONS):
+        return "page"
+    return "other"
+
+
+def iter_inputs(paths: Iterable[str], max_page_bytes: int = DEFAULT_MAX_PAGE_BYTES) -> Iterator[Item]:
+    """Every page of every input, in a deterministic order (directories sorted).
+
+    Files with unknown extensions are skipped inside directories (crawl folders hold
+    images and scripts) but read when named explicitly.
+    """
+    for path in paths:
+        if os.path.isdir(path):
+            for root, dirs, files in os.walk(path):
+                dirs.sort()
+                for name in sorted(files):
+                    full = os.path.join(root, name)
+                    if kind_of(full) != "other":
+                        yield from iter_file(full, max_page_bytes)
+        elif os.path.exists(path):
+            yield from iter_file(path, max_page_bytes)
+        else:
+            yield PageError(page_id(path), path, "no such file or directory")
+
+
+def iter_file(path: str, max_page_bytes: int = DEFAULT_MAX_PAGE_BYTES) -> Iterator[Item]:
+    """The pages of one file, by its kind."""
+    kind = kind_of(path)
+    try:
+        if kind == "warc":
+            yield from iter_warc(path, max_page_bytes)
+        elif kind == "jsonl":
+            yield from iter_jsonl(path, max_page_bytes)
+        else:
+            yield from _iter_single(path, max_page_bytes)
+    except OSError as exc:  # unreadable file (permissions, I/O error)
+        yield PageError(page_id(path, "io"), path, f"cannot read: {exc.strerror or exc}")
+
+
+def _iter_single(path: str, max_page_bytes: int) -> Iterator[Item]:
+    pid = page_id(path)
+    size = os.path.getsize(path)
+    if size > max_page_bytes:
+        yield PageError(pid, path, too_large_reason(size, max_page_bytes))
+        return
+    with open(path, "rb") as fh:
+        data = fh.read(max_page_bytes + 1)
+    low = path.lower()
+    kind = "html" if low.endswith((".html", ".htm", ".xhtml")) else "text" if low.endswith((".txt", ".text", ".md")) else "auto"
+    yield RawPage(pid, path, kind, data)
+
+
+def _open_maybe_gzip(path: str) -> BinaryIO:
+    if path.lower().endswith(".gz"):
+        return gzip.open(path, "rb")  # type: ignore[return-value]
+    return open(path, "rb")
+
+
+def iter_jsonl(path: str, max_page_bytes: int = DEFAULT_MAX_PAGE_BYTES) -> Iterator[Item]:
+    """One RawPage per non-empty line; a truncated gzip ends the file with an error row."""
+    lineno = 0
+    try:
+        with _open_maybe_gzip(path) as fh:
+            while True:
+                line = fh.readline(max_page_bytes + 1)
+                if not line:
+                    break
+                lineno += 1
+                where = f"{path}:{lineno}"
+                if len(line) > max_page_bytes and not line.endswith(b"\n"):
+                    size = len(line)
+                    while True:  # skip the rest of the overlong line without keeping it
+                        more = fh.readline(1 << 20)
+                        size += len(more)
+                        if not more or more.endswith(b"\n"):
+                            break
+                    yield PageError(page_id(path, str(lineno)), where, too_large_reason(size, max_page_bytes))
+                    continue
+                if not line.strip():
+                    continue
+                yield RawPage(page_id(path, str(lineno)), where, "record", line)
+    except (EOFError, gzip.BadGzipFile, zlib.error) as exc:
+        yield PageError(page_id(path, f"gzip:{lineno}"), f"{path}:{lineno + 1}",
+                        f"truncated or corrupt gzip after {lineno} lines ({type(exc).__name__}: {exc})")
+
+
+def _header(headers, name: str) -> str | None:
+    if headers is None:
+        return None
+    try:
+        value = headers.get_header(name)
+    except Exception:  # warcio headers of a malformed record
+        return None
+    return value.strip() if isinstance(value, str) and value.strip() else None
+
+
+def _charset(content_type: str | None) -> str | None:
+    if not content_type:
+        return None
+    for part in content_type.split(";")[1:]:
+        key, _, value = part.partition("=")
+        if key.strip().lower() == "charset" and value.strip():
+            return value.strip().strip("\"'").lower()
+    return None
+
+
+def iter_warc(path: str, max_page_bytes: int = DEFAULT_MAX_PAGE_BYTES) -> Iterator[Item]:
+    """HTML (and plain-text) response records of a WARC(.gz) file.
+
+    URL, crawl date and site come from the record headers. warcio cannot resynchronise
+    after a corrupt record, so one corrupt record ends the file with an error row
+    (the pages read before it are kept).
+    """
+    from warcio.archiveiterator import ArchiveIterator
+
+    offset = 0
+    with open(path, "rb") as fh:
+        it = ArchiveIterator(fh)
+        try:
+            for rec in it:
+                offset = it.get_record_offset()
+                if rec.rec_type != "response":
+                    continue
+                url = _header(rec.rec_headers, "WARC-Target-URI")
+                date = (_header(rec.rec_headers, "WARC-Date") or "")[:10] or None
+                site = site_of(url)
+                ctype = _header(rec.http_headers, "Content-Type") if rec.http_headers else None
+                low = (ctype or "").lower()
+                if ctype is not None and "html" not in low and "text/plain" not in low:
+                    continue  # images, scripts, robots.txt...
+                pid = page_id(path, str(offset))
+                where = f"{path}@{offset}"
+                declared = _header(rec.http_headers, "Content-Length") if rec.http_headers else None
+                if declared and declared.isdigit() and int(declared) > max_page_bytes:
+                    yield PageError(pid, where, too_large_reason(int(declared), max_page_bytes), url, site)
+                    continue
+                stream = rec.content_stream()
+                data = stream.read(max_page_bytes + 1)
+                if len(data) > max_page_bytes:
+                    size = len(data)
+                    while True:
+                        chunk = stream.read(1 << 20)
+                        if not chunk:
+                            break
+                        size += len(chunk)
+                    yield PageError(pid, where, too_large_reason(size, max_page_bytes), url, site)
+                    continue
+                kind = "text" if "text/plain" in low else "html"
+                yield RawPage(pid, where, kind, data, url=url, date=date, site=site, charset=_charset(ctype))
+        except Exception as exc:  # warcio raises many types on corrupt input
+            yield PageError(page_id(path, f"corrupt:{offset}"), f"{path}@{offset}",
+                            f"corrupt WARC record near offset {offset} ({type(exc).__name__}: {str(exc)[:120]})")
