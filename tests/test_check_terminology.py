@@ -136,6 +136,7 @@ def test_bare_chancellor_in_article_about_foreign_minister():
         ["The school district's chancellor said Chinese classes would expand."],
         ["Chancellor Scholz spoke with China's foreign minister on Monday."],
         ["Swiss chancellor Walter Thurnherr met Chinese diplomats."],
+        ["Ancient Chinese chancellor Li Si served the first emperor of the Qin dynasty."],
     ],
 )
 def test_legitimate_chancellors_are_not_flagged(sentences):
@@ -153,6 +154,14 @@ def test_bare_chancellor_with_german_context_is_not_flagged():
 def test_bare_chancellor_without_foreign_minister_is_not_flagged():
     # No evidence of the foreign-minister sense: stay silent.
     assert text_only(["The chancellor resigned on Friday after the vote."]) == []
+    # Mentions of a country without chancellors are not evidence either.
+    assert text_only([
+        "UC Berkeley Chancellor Carol Christ met US lawmakers in Washington.",
+        "The US Congress is debating student visas for Chinese applicants.",
+        "China has protested the new rules.",
+        "US officials said the rules would take effect in June.",
+        "The chancellor said she would lobby against them.",
+    ]) == []
 
 
 # -- text only: readout ----------------------------------------------------------------------
@@ -162,7 +171,7 @@ def test_bare_chancellor_without_foreign_minister_is_not_flagged():
     "sentence",
     [
         "Biden and Xi spoke for two hours, the White House said in a reading of the call.",
-        "Xi urged restraint, according to a reading by Chinese state news agency Xinhua.",
+        "At the talks Xi urged restraint, according to a reading by Chinese state news agency Xinhua.",
         "According to the Chinese reading of the meeting, Wang warned Washington.",
         "A reading released by the State Department said the talks were candid.",
     ],
@@ -186,10 +195,23 @@ def test_reading_for_readout(sentence):
         "He enjoys reading by the fire after meetings.",
         "The reading on the meter was wrong.",
         "Actually, the minister said she was currently in Madrid.",
+        "In his reading of the talks, Beijing had conceded nothing.",
+        "According to a reading by the Met Office, temperatures hit 40C.",
+        "Xi urged restraint, according to a reading by Chinese state news agency Xinhua.",
     ],
 )
 def test_readings_that_are_not_readouts(sentence):
+    # (The last one has no meeting or call in view: a "reading by" an agency alone
+    # could be a measurement, so the rule stays silent.)
     assert text_only([sentence]) == []
+
+
+def test_reading_by_agency_after_a_meeting_sentence():
+    found = text_only([
+        "Blinken and Wang held talks for three hours on Monday.",
+        "Wang urged restraint, according to a reading by the Chinese foreign ministry.",
+    ])
+    assert [f.text for f in found] == ["reading"]
 
 
 # -- with a source ---------------------------------------------------------------------------
@@ -254,6 +276,15 @@ def test_false_friends_with_source_lemma_and_accent_tolerant():
     assert texts == sorted(["Actually", "fiscals", "syndicates", "manifestations", "embarrassed", "This Monday"])
     monday = next(f for f in found if f.text == "This Monday")
     assert monday.severity == "minor"
+
+
+def test_this_weekday_for_a_coming_day_is_idiomatic():
+    assert with_source(
+        ["Este sábado, Nueva York albergará un festival."],
+        ["This Saturday New York will host a festival."],
+    ) == []
+    found = with_source(["Este sábado se reunieron."], ["This Saturday they met."])
+    assert [f.text for f in found] == ["This Saturday"] and found[0].category == "style/literal"
 
 
 def test_correct_renderings_are_silent_with_source():
