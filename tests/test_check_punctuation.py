@@ -124,3 +124,27 @@ def test_quote_spanning_sentences_and_paragraphs_is_clean():
         "“My team will follow up,” he added.",
     ], sep="\n")
     assert _run(doc) == []
+
+
+def test_verb_with_object_is_not_an_attribution():
+    doc = seg_doc(["We were unhappy with the work and in the end they added various expenses to our bill."])
+    assert _run(doc) == []
+
+
+def test_told_with_long_object_is_an_attribution():
+    doc = seg_doc(["The two sides agreed to follow what President Biden and I reached in Bali, "
+                   "Xi told the US Secretary of State in Beijing."])
+    assert _rules(_run(doc)) == ["unquoted-speech"]
+
+
+def test_quoted_title_in_source_is_not_speech():
+    src = seg_doc(["Sustituirá al presentador de «I'm A Celebrity Get Me Out Of Here» el lunes."], "es", "s")
+    rep = seg_doc(["She will replace the host of I'm A Celebrity Get Me Out Of Here on Monday."], "en", "r")
+    assert _run(rep, src) == []
+
+
+def test_lost_quote_without_attribution_is_minor():
+    src = seg_doc(["«El asilo nunca pretendió aliviar todos los problemas del mundo entero»."], "es", "s")
+    rep = seg_doc(["Asylum was never meant to alleviate all problems of the whole world."], "en", "r")
+    fs = _run(rep, src)
+    assert _rules(fs) == ["lost-quotes"] and fs[0].severity == "minor"

@@ -270,6 +270,23 @@ _SUBORDINATE = re.compile(r"^(?:As|If|When|While|Although|Though|Because|Since|A
 _STRAIGHT_SINGLE = re.compile(r"(?:^|[\s(\[:—–-])'(?=[^\W\d_])|(?<=[^\W\d_][.,!?])'(?=\s|$)")
 
 
+_TOLD_OBJECT = re.compile(r"^\s+(?:him|her|them|us|me|reporters|journalists|[A-Z][\w.&\-]*(?:\s+[A-Z][\w.&\-]*)*|"
+                          r"(?:the|a|an|local|state)\s+(?:[A-Z][\w.\-]*(?:\s+(?:of\s+)?[A-Z][\w.\-]*)*|[\w\-]+(?:\s+[a-z\-]+)?))")
+_TAIL_START = re.compile(
+    r"^\s*(?:$|[.!?,]|(?:in|at|on|to|during|later|after|before|from|yesterday|today|tonight|last|this|while|when|"
+    r"as|according|with|earlier|afterwards|again|also|recently|then|once|shortly|here|there|via|by|in)\b|[a-z]+ly\b)"
+)
+
+
+def _attribution_tail(verb: str, tail: str) -> bool:
+    """What follows a speech verb in an attribution is a time, place, manner or audience
+    ("told reporters in Beijing", "said on Monday", "added vaguely"), never a direct
+    object: "they added various expenses" is not a quotation's attribution."""
+    if verb in ("told", "tell"):
+        tail = _TOLD_OBJECT.sub("", tail, count=1)
+    return bool(_TAIL_START.match(tail))
+
+
 def _no_quotes(s: str) -> bool:
     """No quotation marks at all (straight single quotes count when placed as quotes:
     British style writes 'like this', while it's and Jones' are apostrophes)."""
@@ -322,7 +339,9 @@ def _unquoted_speech(doc: SegmentedDocument) -> list[Finding]:
             speech = sent[: m.start()] if m else ""
             if m:
                 tail = re.split(r",\s+(?:while\s+)?adding\b", m.group("tail"))[0]
-                if len(tail.split()) > 8 or _REPORTED.search(tail) or _SUBORDINATE.match(speech):
+                verb = m.group("verb") or m.group("verb2") or ""
+                if (len(tail.split()) > 8 or _REPORTED.search(tail) or _SUBORDINATE.match(speech)
+                        or not _attribution_tail(verb, tail)):
                     m = None
             if m and len(speech.split()) >= 5 and _FIRST_PERSON.search(speech):
                 hits.append(j)
@@ -365,6 +384,15 @@ def _continues(text: str, span: tuple[int, int], spans: list[tuple[int, int]]) -
 _QUOTATION = re.compile(r"“([^”]+)”|«([^»]+)»|„([^“”]+)[“”]|\"([^\"]+)\"|‘([^’]+)’(?![a-z])")
 
 
+_SAYS = re.compile(r"\b(?:said|says|told|added|according to|stressed|insisted|declared)\b")
+
+
+def _title_like(quoted: str) -> bool:
+    """“The Artist Formerly Known As Prince”, “I'm A Celebrity”: most words capitalised."""
+    words = [w for w in re.findall(r"[^\W\d_][\w’'\-]*", quoted) if len(w) > 3]
+    return bool(words) and sum(w[0].isupper() for w in words) / len(words) >= 0.6
+
+
 def _lost_quotes(ctx: CheckContext) -> list[Finding]:
     """With a source: its sentence quotes someone, the reprint sentence has no quote marks."""
     out: list[Finding] = []
@@ -384,9 +412,12 @@ def _lost_quotes(ctx: CheckContext) -> list[Finding]:
         quoted = [q for q in quoted if len(q.split()) >= 2]
         if not quoted:
             continue
+        quoted = [q for q in quoted if not _title_like(q)]
+        if not quoted:
+            continue  # quoted titles (films, shows, nicknames) are not speech
         longest = max(quoted, key=lambda q: len(q.split()))
-        first_person = bool(_FIRST_PERSON.search(seg.text))
-        major = first_person or len(longest.split()) >= 6
+        attributed = bool(_ATTRIB.search(seg.text) or _SAYS.search(seg.text))
+        major = attributed and (bool(_FIRST_PERSON.search(seg.text)) or len(longest.split()) >= 6)
         out.append(_f(doc, seg.start, seg.end, "major" if major else "minor",
                       f"The source quotes “{longest}”, but this sentence has no quotation marks"
                       + (": the quoted words now read as the reporter's own." if major else "."),
