@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from auditor.align import AlignParams, align, coverage, document_similarity, is_monolingual, monotonicity
-from auditor.align.similarity import link_shapes
+from auditor.align.similarity import length_mismatch, link_shapes
 from auditor.encoders import Encoder, get_encoder
 from auditor.types import AlignedPair, Alignment, SegmentedDocument
 from tests.helpers import seg_doc
@@ -77,6 +77,30 @@ def test_lightly_edited_sentences_still_score_high() -> None:
     assert beads(al) == [((i,), (i,)) for i in range(len(STORY))]
     assert al.pairs[0].similarity > 0.9
     assert al.pairs[3].similarity > 0.7
+
+
+def test_truncated_sentence_stays_linked_one_to_one() -> None:
+    # A copy editor cut the second half of a sentence: still the same sentence (the
+    # omission detector needs the link), not a skip, despite the length mismatch.
+    edited = list(STORY)
+    edited[4] = "The trip had been postponed in February."
+    al = align(doc(STORY), doc(edited))
+    assert beads(al) == [((i,), (i,)) for i in range(len(STORY))]
+
+
+def test_merge_with_a_short_sentence_is_found() -> None:
+    # Similarity barely changes when a short sentence joins a long one; lengths decide.
+    source = STORY[:3] + ["He smiled."] + STORY[3:]
+    reprint = STORY[:2] + [STORY[2] + " He smiled."] + STORY[3:]
+    al = align(doc(source), doc(reprint))
+    assert ((2, 3), (2,)) in beads(al)
+
+
+def test_length_mismatch_is_zero_for_equal_runs() -> None:
+    texts = ["a" * 40, "b" * 40, "c" * 80]
+    mm = length_mismatch(texts, [texts[0] + " " + texts[1], texts[2]], link_shapes(2))
+    assert mm[(2, 1)][0, 0] == pytest.approx(0.0, abs=0.05)
+    assert mm[(1, 1)][0, 0] > 0.5
 
 
 def test_merged_sentences_give_a_two_to_one_bead() -> None:

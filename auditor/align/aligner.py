@@ -13,13 +13,15 @@ Every source and every reprint sentence ends up in exactly one bead.
 
 from __future__ import annotations
 
+import numpy as np
+
 from ..encoders import Encoder, base_language
 from ..types import AlignedPair, Alignment, SegmentedDocument
 from .anchors import band_from_anchors, find_anchors
 from .dp import banded_dp
 from .params import AlignParams
 from .recover import recover_moved
-from .similarity import link_shapes, span_similarity
+from .similarity import length_mismatch, link_shapes, span_similarity
 
 
 def is_monolingual(source: SegmentedDocument, reprint: SegmentedDocument) -> bool:
@@ -66,8 +68,14 @@ def align(
         sim.raw[(1, 1)], sim.norm[(1, 1)], min_similarity=params.anchor_min_similarity, min_margin=params.anchor_min_margin
     )
     lo, hi = band_from_anchors(anchors, n, m, params.band)
+    dp_scores = sim.norm
+    weight = params.length_weight_monolingual if mono else params.length_weight
+    if weight:
+        tol = params.length_tolerance_monolingual if mono else params.length_tolerance
+        mismatch = length_mismatch([s.text for s in source.segments], [s.text for s in reprint.segments], shapes)
+        dp_scores = {k: sim.norm[k] - weight * np.maximum(mismatch[k] - tol, 0.0) for k in shapes}
     beads = banded_dp(
-        sim.norm, n, m, shapes, lo, hi, threshold=params.link_threshold, merge_penalty=params.merge_penalty
+        dp_scores, n, m, shapes, lo, hi, threshold=params.link_threshold, merge_penalty=params.merge_penalty
     )
     pairs: list[AlignedPair] = []
     for a, p, b, q in beads:

@@ -17,10 +17,17 @@ class AlignParams:
     how far the DP may stray from the anchor path. Moved sentences are recovered when
     their raw similarity reaches ``recover_lexical`` (same language) or
     ``recover_crosslingual`` (embeddings) and they are each other's best match.
+    ``length_weight`` charges a bead for the mismatch of its two sides' character
+    lengths (after correcting for the documents' overall length ratio); it is what
+    tells a 2-1 bead from a 1-1 bead plus a skipped short sentence.
     """
 
     link_threshold: float = 0.2
-    merge_penalty: float = 0.1
+    merge_penalty: float = 0.05
+    length_weight: float = 0.3  # times |log length ratio| of a bead, Gale-Church's cue
+    length_tolerance: float = 0.15  # |log ratio| below this is free (normal translation variation)
+    length_weight_monolingual: float = 0.5  # copies keep lengths, so lengths are a sharper cue
+    length_tolerance_monolingual: float = 0.05
     anchor_min_similarity: float = 0.5
     anchor_min_margin: float = 0.05
     band: int = 5
@@ -32,7 +39,7 @@ class AlignParams:
     @property
     def signature(self) -> str:
         return (
-            f"thr:{self.link_threshold}|merge:{self.merge_penalty}|anchor:{self.anchor_min_similarity}"
+            f"thr:{self.link_threshold}|merge:{self.merge_penalty}|len:{self.length_weight}/{self.length_tolerance}|len-mono:{self.length_weight_monolingual}/{self.length_tolerance_monolingual}|anchor:{self.anchor_min_similarity}"
             f"|band:{self.band}|lexw:{self.lexical_weight}"
             f"|recover:{self.recover_lexical}/{self.recover_crosslingual}|merge-emb:{self.merge_embedding}"
         )
