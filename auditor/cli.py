@@ -171,6 +171,13 @@ def _run(args: argparse.Namespace) -> int:
     for g in args.glossary:
         if not Path(g).is_file():
             raise UsageError(f"glossary not found: {g}")
+    if args.qe_model:
+        from .qe import QEModelError, load_qe_model
+
+        try:
+            load_qe_model(args.qe_model)
+        except QEModelError as exc:
+            raise UsageError(str(exc)) from None
     from . import pipeline
 
     if args.command == "audit":

@@ -114,10 +114,15 @@ QE_SPAN_THRESHOLD = 0.5
 def _qe_model(config: AuditConfig):
     """The QE model for this run (loaded once per process), or None when not shipped."""
     try:
-        from .qe import load_qe_model
+        from .qe import QEModelError, load_qe_model
     except ImportError:
         return None
-    return load_qe_model(config.qe_model)
+    try:
+        return load_qe_model(config.qe_model)
+    except QEModelError:
+        if config.qe_model:  # the user's checkpoint: the CLI reports it as a usage error
+            raise
+        return None  # a build without the built-in model: audit without QE
 
 
 def _quality_estimate(source, doc, alignment, scores, link, config):
