@@ -99,3 +99,18 @@ def test_different_people_with_similar_names_are_clean():
         "Xi met Xu in Beijing.", "Xi said Xi and Xu agreed.",
     ])
     assert _run(doc) == []
+
+
+def test_demonym_plural_and_other_language_source_are_clean():
+    doc = seg_doc(["Czech officials met.", "The Czech Republic agreed, Czech media said.", "Czech Television reported.",
+                   "Just like Czechs like dumplings, Slovaks like cheese."])
+    assert _run(doc) == []
+    from auditor.checks.base import CheckContext as Ctx
+    en = seg_doc(["Indonesian officials said the Indonesian Red Cross was helping."], "en", "r")
+    de = seg_doc(["Indonesien sagte, Indonesien helfe.", "Indonesien und Indonesien.", "Indonesien."], "de", "s")
+    assert spelling.run(Ctx(doc=en, source=de)) == []
+
+
+def test_rare_similar_surnames_are_not_corrections():
+    doc = seg_doc(["Ms Davis spoke.", "Davis said it was fine.", "Davis left.", "Her friend Ms Davies agreed."])
+    assert _run(doc) == []

@@ -40,7 +40,6 @@ _NOT_FRAGMENT = set(
     true false enough done over finally meanwhile still yet only just also even""".split()
 )
 _DETERMINERS = {"a", "an", "the", "this", "that", "these", "those", "its", "his", "her", "their", "our", "my", "your"}
-_OPEN = {"“": "”", "«": "»", "„": "“"}
 _QUOTE_CHARS = "“”«»„\"‘"  # ’ is excluded: it is also the apostrophe
 
 
@@ -168,15 +167,15 @@ def _quote_state(text: str, start: int, end: int) -> tuple[list[_Open], list[int
     return opens, stray_close
 
 
-_DOUBLE_OPEN = {"“": "dq", "«": "gm", "„": "dq"}
 _DOUBLE_CLOSE = {"”": "dq", "»": "gm"}
 
 
 def _double_events(text: str) -> list[tuple[int, str, bool]]:
     """(position, family, is_opening) for every double quotation mark of the text.
 
-    A straight " opens when it follows a line start, a space or an opening bracket, and
-    closes otherwise. „ (German) closes with “, so in a „ quotation “ is a closer.
+    Straight and curly double quotes are one family (texts mix them: "like this”); a
+    straight " opens after a line start, a space or an opening bracket and closes
+    otherwise. „ (German) closes with “, so inside a „ quotation “ is a closer.
     """
     out: list[tuple[int, str, bool]] = []
     german = False
@@ -186,14 +185,14 @@ def _double_events(text: str) -> list[tuple[int, str, bool]]:
             out.append((i, "dq", True))
         elif c == "“":
             out.append((i, "dq", not german))
-            german = False if german else german
+            german = False
         elif c in _DOUBLE_CLOSE:
             out.append((i, _DOUBLE_CLOSE[c], False))
         elif c == "«":
             out.append((i, "gm", True))
         elif c == '"':
             prev = text[i - 1] if i else "\n"
-            out.append((i, "st", prev.isspace() or prev in "([{—–-/:"))
+            out.append((i, "dq", prev.isspace() or prev in "([{—–-/:"))
     return out
 
 
@@ -202,30 +201,50 @@ def _para_start(text: str, pos: int) -> bool:
     return not text[ls:pos].strip()
 
 
+@dataclass(frozen=True)
+class _QuoteScan:
+    pairs: tuple[tuple[int, int], ...]  # (opener, closer) positions
+    unclosed: tuple[int, ...]  # openers never closed
+    stray: tuple[int, ...]  # closers without an opener
+
+
+def scan_double_quotes(text: str) -> _QuoteScan:
+    """Match double quotes over the whole document with a stack per family, so a quotation
+    may run across sentences and lines and hold a nested quotation. An opener at the start
+    of a paragraph while a quotation is open continues it (news style reopens a quotation
+    at each paragraph it runs into, without closing the previous one)."""
+    stacks: dict[str, list[int]] = {"dq": [], "gm": []}
+    pairs: list[tuple[int, int]] = []
+    stray: list[int] = []
+    first_open: dict[int, int] = {}  # continuation opener -> the quotation's first opener
+    for pos, fam, opening in _double_events(text):
+        st = stacks[fam]
+        if opening:
+            if st and _para_start(text, pos):
+                first_open[pos] = first_open.get(st[-1], st[-1])
+                st[-1] = pos
+            else:
+                st.append(pos)
+        elif st:
+            o = st.pop()
+            pairs.append((first_open.get(o, o), pos))
+        elif not (pos and text[pos - 1] in "\"”'’»"):
+            stray.append(pos)
+    unclosed = sorted(first_open.get(p, p) for st in stacks.values() for p in st)
+    return _QuoteScan(tuple(pairs), tuple(unclosed), tuple(stray))
+
+
 def _unbalanced(doc: SegmentedDocument) -> list[Finding]:
     """Double quotes opened and never closed, or closed without an opener, over the whole
-    document: a quotation may run across sentences and lines, and news style reopens it
-    (without closing) at the start of each paragraph it continues into. Single ‘ quotes
-    are checked per paragraph, because ’ is also the apostrophe."""
+    document (see ``scan_double_quotes``). Single ‘ quotes are checked per paragraph,
+    because ’ is also the apostrophe."""
     out = []
     text = doc.text
-    open_at: dict[str, int | None] = {"dq": None, "gm": None, "st": None}
-    last_close: dict[str, int] = {}
-    unclosed: list[int] = []
-    for pos, fam, opening in _double_events(text):
-        if opening:
-            prev = open_at[fam]
-            if prev is not None and not _para_start(text, pos):
-                unclosed.append(prev)
-            open_at[fam] = pos
-        elif open_at[fam] is not None:
-            open_at[fam] = None
-            last_close[fam] = pos
-        elif last_close.get(fam) != pos - 1 and fam != "st":
-            out.append(_f(doc, pos, pos + 1, "minor", f"The closing quote {text[pos]} has no opening quote.",
-                          "unbalanced-quote"))
-    unclosed.extend(p for p in open_at.values() if p is not None)
-    for pos in sorted(unclosed):
+    scan = scan_double_quotes(text)
+    for pos in scan.stray:
+        out.append(_f(doc, pos, pos + 1, "minor", f"The closing quote {text[pos]} has no opening quote.",
+                      "unbalanced-quote"))
+    for pos in scan.unclosed:
         out.append(_unclosed_finding(doc, pos, _para_end(text, pos)))
     for s, e in paragraphs(text):
         opens, _stray = _quote_state(text, s, e)
@@ -233,7 +252,7 @@ def _unbalanced(doc: SegmentedDocument) -> list[Finding]:
         for o in opens:
             if o.char == "‘" and not next_reopens:
                 out.append(_unclosed_finding(doc, o.pos, e))
-    return out
+    return sorted(out, key=lambda f: f.start)
 
 
 def _para_end(text: str, pos: int) -> int:
@@ -245,7 +264,7 @@ def _unclosed_finding(doc: SegmentedDocument, pos: int, para_end: int) -> Findin
     """The opener plus the words it introduces, up to the clause end (at most 60 chars)."""
     text = doc.text
     tail = text[pos:para_end]
-    m = re.match(r".{1,60}?(?=[.!?,;:](?:\s|$)|$)", tail)
+    m = re.match(r".{1,60}?(?=[.!?,;:](?:\s|$)|$)", tail) or re.match(r".{1,60}(?=\s)|.{1,60}", tail)
     end = pos + (m.end() if m and m.end() > 1 else 1)
     end = pos + len(text[pos:end].rstrip()) or pos + 1
     nwords = len(text[pos + 1 : end].split())
@@ -294,22 +313,10 @@ def _no_quotes(s: str) -> bool:
 
 
 def quoted_spans(text: str) -> list[tuple[int, int]]:
-    """Stretches of ``text`` inside double quotation marks, across lines: a quotation left
-    open runs to its closer (or, if it never closes, to the end of its paragraph)."""
-    spans: list[tuple[int, int]] = []
-    open_at: dict[str, int | None] = {"dq": None, "gm": None, "st": None}
-    for pos, fam, opening in _double_events(text):
-        start = open_at[fam]
-        if opening:
-            if start is not None and not _para_start(text, pos):
-                spans.append((start, _para_end(text, start)))
-            if start is None or not _para_start(text, pos):
-                open_at[fam] = pos
-        elif start is not None:
-            spans.append((start, pos + 1))
-            open_at[fam] = None
-    spans.extend((p, _para_end(text, p)) for p in open_at.values() if p is not None)
-    return spans
+    """Stretches of ``text`` inside double quotation marks, across lines: a quotation that
+    never closes runs to the end of its paragraph."""
+    scan = scan_double_quotes(text)
+    return [(o, c + 1) for o, c in scan.pairs] + [(o, _para_end(text, o)) for o in scan.unclosed]
 
 
 def _inside_quote(text: str, para: tuple[int, int], pos: int, spans: list[tuple[int, int]] | None = None) -> bool:

@@ -30,6 +30,12 @@ _WORD = re.compile(r"[^\W\d_]+")
 _SENT_START = set(".!?:\"“‘«(—–-\n")
 # Group nouns whose plural is normal: Americans, Israelis, Democrats, Catholics, Buddhists ...
 _GROUP_SUFFIXES = ("an", "ian", "ean", "ic", "ist", "at", "ite", "i", "er", "ese", "ish")
+# Demonyms with a plain -s plural that the suffix rule above misses ("Czechs", "Greeks").
+_DEMONYMS = frozenset(
+    """czech slovak greek thai swede dane pole scot finn serb croat arab kurd jew sikh uzbek tajik turk kazakh
+    brit basque catalan roma bosniak slovene kyrgyz yank hindu muslim sunni shia druze copt tory whig
+    democrat republican liberal conservative socialist communist green""".split()
+)
 _TITLE_WORDS = {"president", "minister", "secretary", "senator", "governor", "mayor", "director", "chancellor",
                 "premier", "ambassador", "spokesman", "spokeswoman", "mr", "mrs", "ms", "dr", "general", "judge"}
 
@@ -166,7 +172,7 @@ def _spurious_plurals(doc: SegmentedDocument, st: NameStats) -> list[Finding]:
         nxt = re.match(r"\s+([A-Z]\w*)", text[m.end() : m.end() + 30])
         if nxt:
             continue  # start of a longer proper name ("Roberts Court")
-        if not _is_person_name(st, base) or fold(base).endswith(_GROUP_SUFFIXES):
+        if not _is_person_name(st, base) or fold(base).endswith(_GROUP_SUFFIXES) or fold(base) in _DEMONYMS:
             continue
         if st.total[plural] > 1 or st.total[base] < 2 or fold(plural) in st.lower:
             continue
@@ -208,11 +214,15 @@ def _doubled(doc: SegmentedDocument, st: NameStats) -> list[Finding]:
     return out
 
 
+_NEAR_MIN = 5  # the intact name must be frequent ...
+_NEAR_RATIO = 5  # ... and far more frequent than the suspect: "Davis" x3 vs "Davies" x1 are two people
+
+
 def _near_misses(doc: SegmentedDocument, st: NameStats) -> list[Finding]:
     """"Blinkin" once against "Blinken" many times: a one-letter corruption of a frequent name."""
     out = []
     text = doc.text
-    frequent = [w for w, c in st.total.items() if c >= 3 and len(w) >= 5 and _is_person_name(st, w)]
+    frequent = [w for w, c in st.total.items() if c >= _NEAR_MIN and len(w) >= 5 and _is_person_name(st, w)]
     for m in _CAP.finditer(text):
         a = m.group(1)
         if len(a) < 5 or st.total[a] > 1 or not _is_mid(text, m.start()) or fold(a) in st.lower:
@@ -222,7 +232,7 @@ def _near_misses(doc: SegmentedDocument, st: NameStats) -> list[Finding]:
         for b in frequent:
             if b[0] != a[0] or b[-1] != a[-1] or b.startswith(a) or a.startswith(b):
                 continue  # first/last-letter changes are usually inflections or other words
-            if not _damerau1(a, b) or st.total[b] < 3 * st.total[a]:
+            if not _damerau1(a, b) or st.total[b] < _NEAR_RATIO * st.total[a]:
                 continue
             ca, cb = st.companions.get(fold(a), set()), st.companions.get(fold(b), set())
             if ca and cb and not (ca & cb):
@@ -241,8 +251,11 @@ def _near_misses(doc: SegmentedDocument, st: NameStats) -> list[Finding]:
 
 def run(ctx: CheckContext) -> list[Finding]:
     """All name-spelling findings for ``ctx.doc``, using its source and cluster as evidence."""
-    texts = [ctx.doc.text] + [d.text for d in ctx.cluster if d.id != ctx.doc.id]
-    if ctx.source is not None and ctx.source.id != ctx.doc.id:
+    # Only texts in the article's language: a German source's "Indonesien" is no spelling
+    # of "Indonesian".
+    lang = ctx.doc.language
+    texts = [ctx.doc.text] + [d.text for d in ctx.cluster if d.id != ctx.doc.id and d.language == lang]
+    if ctx.source is not None and ctx.source.id != ctx.doc.id and ctx.source.language == lang:
         texts.append(ctx.source.text)
     st = collect(texts, ctx.doc.text)
     findings = _possessives(ctx.doc, st) + _spurious_plurals(ctx.doc, st) + _doubled(ctx.doc, st)
