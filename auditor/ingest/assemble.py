@@ -29,6 +29,9 @@ class Para:
     orig_start: int | None = None
     newline_at: int | None = None
     caption: bool = False
+    # Extra runs inside the paragraph, (offset in text, offset in original), for text
+    # that was rebuilt from pieces (HTML with inline tags and entities).
+    runs: tuple[tuple[int, int], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -71,6 +74,10 @@ def assemble(paras: list[Para], *, require_all: bool = True) -> Assembled:
                 pending_sep = None
             clean_starts.append(pos)
             orig_starts.append(para.orig_start)
+            for off, orig in para.runs:
+                if off > 0:
+                    clean_starts.append(pos + off)
+                    orig_starts.append(orig)
         if para.caption:
             captions.append((pos, pos + len(para.text)))
         parts.append(para.text)

@@ -20,6 +20,7 @@ __all__ = [
     "normalize_line",
     "is_boilerplate",
     "is_footer_marker",
+    "is_weak_footer_marker",
     "is_header_widget",
     "is_byline",
     "is_caption",
@@ -78,12 +79,22 @@ _FOOTER = frozenset(
         "you may also like", "you might also like", "popular articles", "popular posts",
         "leave a comment", "leave a reply", "more stories", "more from", "most popular",
         "recommended for you", "recommended", "trending now", "comments are closed",
-        "also on", "latest news", "latest articles", "about the author", "related articles",
+        "about the author",
         "también te puede interesar", "lo más leído", "más leídas", "más noticias",
         "deja un comentario", "les plus lus", "sur le même sujet", "laisser un commentaire",
         "à lire également", "meistgelesen", "meistgelesene artikel", "mehr aus dem ressort",
         "schreiben sie einen kommentar", "mais lidas", "deixe um comentário", "mais notícias",
         "i più letti", "lascia un commento",
+    )
+)
+
+# Weaker markers: also used as mid-article widget headings, so they end the article only
+# when less text follows them than precedes them.
+_WEAK_FOOTER = frozenset(
+    (
+        "related articles", "related stories", "related posts", "related news", "more news",
+        "latest news", "latest articles", "also on", "noticias relacionadas", "artículos relacionados",
+        "articles similaires", "articles liés", "mehr zum thema", "notícias relacionadas", "leggi anche",
     )
 )
 
@@ -133,30 +144,43 @@ _CAPTION_TAIL = re.compile(
     re.IGNORECASE,
 )
 _MAX_CAPTION = 600
+# Cheap substring test before the credit regex (most paragraphs have none of these).
+_STRONG_HINTS = (":", "(", "©", "getty", "via", "shutterstock")
 
 
 def normalize_line(line: str) -> str:
     """Casefolded line without decoration: "- Advertisement -" -> "advertisement"."""
-    s = unicodedata.normalize("NFC", line).strip().casefold()
-    s = re.sub(r"^[\W_]+|[\W_]+$", "", s)
-    return re.sub(r"\s+", " ", s)
+    s = unicodedata.normalize("NFC", line).casefold()
+    i, j = 0, len(s)
+    while i < j and not s[i].isalnum():
+        i += 1
+    while j > i and not s[j - 1].isalnum():
+        j -= 1
+    return " ".join(s[i:j].split())
 
 
 def is_boilerplate(line: str) -> bool:
     """Ad slots, share/comment counters, teaser links and weather widgets."""
+    if len(line) > 160:  # every pattern below is a short line
+        return False
+    if _PREFIX_TEASER.match(line.strip()):
+        return True
+    if len(line) > 60:
+        return False
     n = normalize_line(line)
     if not n:
         return bool(line.strip())  # only decoration ("* * *", "—")
-    if n in _BOILERPLATE or _COUNTER.match(n) or _WEATHER.match(n):
-        return True
-    if len(line) < 160 and _PREFIX_TEASER.match(line.strip()):
-        return True
-    return False
+    return n in _BOILERPLATE or bool(_COUNTER.match(n) or _WEATHER.match(n))
 
 
 def is_footer_marker(line: str) -> bool:
     """A heading after which the page footer starts ("You may also like", "Popular Articles")."""
-    return normalize_line(line) in _FOOTER
+    return len(line) < 80 and normalize_line(line) in _FOOTER
+
+
+def is_weak_footer_marker(line: str) -> bool:
+    """"Related articles" and kin: a footer only near the end (see clean_paragraphs)."""
+    return len(line) < 80 and normalize_line(line) in _WEAK_FOOTER
 
 
 def is_header_widget(line: str) -> bool:
@@ -191,7 +215,10 @@ def is_caption(line: str) -> bool:
     s = line.strip()
     if not s or len(s) > _MAX_CAPTION:
         return False
-    return bool(_CAPTION_STRONG.search(s) or _CAPTION_TAIL.search(s))
+    low = s.casefold()
+    if any(k in low for k in _STRONG_HINTS) and _CAPTION_STRONG.search(s):
+        return True
+    return bool(_CAPTION_TAIL.search(s[-40:]))
 
 
 def looks_like_sentence(line: str) -> bool:

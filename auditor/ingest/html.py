@@ -107,7 +107,7 @@ class _Collector:
             self._buf.append(text)
 
     def _flush(self) -> None:
-        text = _WS.sub(" ", "".join(self._buf)).strip()
+        text = " ".join("".join(self._buf).split())
         self._buf = []
         if text:
             self.paras.append((text, self._caption > 0))
@@ -159,6 +159,30 @@ def _collect_lxml(markup: str) -> list[tuple[str, bool]] | None:
     return c.close()
 
 
+_FAST_BLOCKS = ("p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "figcaption", "pre")
+
+
+def _collect_lxml_fast(markup: str) -> list[tuple[str, bool]] | None:
+    """Huge pages: only the obvious text blocks, found and flattened in C by lxml."""
+    import lxml.html
+    from lxml import etree
+
+    try:
+        root = lxml.html.document_fromstring(markup, parser=lxml.html.HTMLParser(huge_tree=True))
+    except (etree.ParserError, ValueError):
+        return None
+    etree.strip_elements(root, *(_SKIP - {"head", "title"}), etree.Comment, with_tail=False)
+    out: list[tuple[str, bool]] = []
+    for el in root.iter(*_FAST_BLOCKS):
+        if next(el.iterancestors(*_FAST_BLOCKS), None) is not None:
+            continue
+        text = " ".join(el.text_content().split())
+        if text:
+            cls = (el.get("class") or "").lower()
+            out.append((text, el.tag == "figcaption" or "caption" in cls))
+    return out
+
+
 def _collect_stdlib(markup: str) -> list[tuple[str, bool]]:
     c = _Collector()
     p = _StdlibFeeder(c)
@@ -173,11 +197,17 @@ def _visible_chars(markup: str) -> int:
 
 
 def _collect(markup: str) -> list[tuple[str, bool]]:
-    """Paragraphs of the page; lxml unless it lost text (deep nesting), then stdlib."""
-    got = _collect_lxml(markup)
+    """Paragraphs of the page; lxml unless it lost text (deep nesting), then stdlib.
+
+    lxml stops building the tree at its depth limit and returns what it has, so a page
+    whose collected text is far shorter than its visible characters is parsed again by
+    the standard-library parser, which has no depth limit.
+    """
+    huge = len(markup) > TRAFILATURA_MAX_CHARS
+    got = _collect_lxml_fast(markup) if huge else _collect_lxml(markup)
     if got is not None:
-        have = sum(len(t.replace(" ", "")) for t, _ in got)
-        if have >= 0.5 * _visible_chars(markup) * 0.5 or have > 0 and len(markup) > TRAFILATURA_MAX_CHARS:
+        have = sum(len(t) - t.count(" ") for t, _ in got)
+        if have >= 0.5 * _visible_chars(markup):
             return got
     return _collect_stdlib(markup)
 
@@ -220,12 +250,92 @@ def _trafilatura(markup: str) -> tuple[list[str], dict[str, str | None]] | None:
     return lines, meta
 
 
-def _locate(markup: str, text: str, cursor: int) -> int | None:
-    """Where ``text`` occurs literally in the raw page, searching forward first."""
+_ENTITY = re.compile(r"&(?:#\d+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);?")
+_MAX_TRIES = 40
+
+
+def _walk(markup: str, text: str, j: int) -> tuple[tuple[int, int], ...] | None:
+    """Match ``text`` against the page from ``j``, skipping tags, decoding entities and
+    collapsing whitespace; the runs (offset in text, offset in page) on success."""
+    runs: list[tuple[int, int]] = []
+    i, n, m = 0, len(text), len(markup)
+    open_run = False
+    while i < n:
+        if j >= m:
+            return None
+        c = markup[j]
+        if c == "<":
+            if markup.startswith("<!--", j):
+                k = markup.find("-->", j)
+                j = m if k < 0 else k + 3
+            else:
+                k = markup.find(">", j)
+                if k < 0:
+                    return None
+                j = k + 1
+            open_run = False
+            continue
+        t = text[i]
+        if c == "&":
+            ent = _ENTITY.match(markup, j)
+            if ent:
+                dec = html_lib.unescape(ent.group())
+                if dec != ent.group():
+                    if text.startswith(dec, i) or (dec.isspace() and t.isspace()):
+                        runs.append((i, j))
+                        i += max(1, len(dec)) if not dec.isspace() else 1
+                        j = ent.end()
+                        open_run = False
+                        continue
+                    return None
+        if t.isspace() and not (c == t and (j + 1 >= m or not markup[j + 1].isspace())):
+            if c.isspace():
+                if not open_run:
+                    runs.append((i, j))
+                i += 1
+                j += 1
+                open_run = False
+                while j < m and markup[j].isspace():
+                    j += 1
+                continue
+            if runs:  # a space the extractor put at a tag boundary
+                i += 1
+                continue
+            return None
+        if c == t:
+            if not open_run:
+                runs.append((i, j))
+                open_run = True
+            i += 1
+            j += 1
+            continue
+        if c.isspace():
+            j += 1
+            open_run = False
+            continue
+        return None
+    return tuple(runs)
+
+
+def _locate(markup: str, text: str, cursor: int) -> tuple[tuple[int, int], ...] | None:
+    """Runs placing ``text`` in the raw page, searching forward from ``cursor`` first."""
     k = markup.find(text, cursor)
     if k < 0:
         k = markup.find(text)
-    return k if k >= 0 else None
+    if k >= 0:
+        return ((0, k),)
+    head = text.split()[0] if text.split() else text
+    anchor = head[:40]
+    for start in (cursor, 0):
+        j = markup.find(anchor, start)
+        tries = 0
+        while j >= 0 and tries < _MAX_TRIES:
+            runs = _walk(markup, text, j)
+            if runs:
+                return runs
+            tries += 1
+            j = markup.find(anchor, j + 1)
+    return None
 
 
 def document_from_html(
@@ -260,7 +370,9 @@ def document_from_html(
         if got is not None:
             lines, tmeta = got
     blocks = _collect(markup)
-    if not lines:
+    if not blocks:
+        lines = []  # all visible text sits in nav/footer/script: trafilatura scraped chrome
+    elif not lines:
         lines = [t for t, _ in blocks]
     captions = [t for t, cap in blocks if cap]
     url = url or tmeta.get("url") or meta.get("og:url") or meta.get("canonical")
@@ -275,10 +387,12 @@ def document_from_html(
     located: list[Para] = []
     cursor = 0
     for p in paras:
-        k = _locate(markup, p.text, cursor)
-        if k is not None:
-            cursor = k + len(p.text)
-        located.append(Para(p.text, k, None, p.caption))
+        runs = _locate(markup, p.text, cursor)
+        if runs is None:
+            located.append(Para(p.text, None, None, p.caption))
+            continue
+        cursor = runs[-1][1] + 1
+        located.append(Para(p.text, runs[0][1], None, p.caption, runs))
     built = assemble(located)
     return Document(
         id=doc_id,
@@ -298,22 +412,30 @@ def document_from_html(
 def _merge_captions(paras: list[Para], captions: list[str], markup: str) -> list[Para]:
     """Mark captions the extractor kept; insert the ones it dropped in page order."""
     out = list(paras)
-    by_text = {p.text: i for i, p in enumerate(out)}
+    if not captions:
+        return out
+    where_of: list[int] = []
+    cursor = 0
+    for p in out:
+        runs = _locate(markup, p.text, cursor)
+        where_of.append(runs[0][1] if runs else -1)
+        if runs:
+            cursor = runs[-1][1] + 1
     for cap in captions:
         if bp.is_boilerplate(cap):
             continue
-        if cap in by_text:
-            i = by_text[cap]
-            out[i] = Para(cap, None, None, True)
+        same = [i for i, p in enumerate(out) if p.text == cap]
+        if same:
+            out[same[0]] = Para(cap, None, None, True)
             continue
-        where = markup.find(cap[:60])
+        runs = _locate(markup, cap, 0)
+        where = runs[0][1] if runs else -1
         insert_at = len(out)
         if where >= 0:
             insert_at = 0
-            for i, p in enumerate(out):
-                k = markup.find(p.text[:60])
-                if 0 <= k < where:
+            for i, w in enumerate(where_of):
+                if 0 <= w < where:
                     insert_at = i + 1
         out.insert(insert_at, Para(cap, None, None, True))
-        by_text = {p.text: i for i, p in enumerate(out)}
+        where_of.insert(insert_at, where)
     return out

@@ -93,12 +93,17 @@ def clean_paragraphs(
     kept: list[Para] = []
     in_header = True  # until the first real body paragraph
     title_checked = header.title is not None or not parse_header
+    total = sum(len(ln.text) for ln in lines)
+    seen = 0
     for i in range(idx, len(lines)):
         ln = lines[i]
         s = ln.text
+        seen += len(s)
         if not s:
             continue
         if kept and bp.is_footer_marker(s):
+            break
+        if kept and bp.is_weak_footer_marker(s) and total - seen < seen:
             break
         if bp.is_boilerplate(s):
             continue
