@@ -322,6 +322,18 @@ def test_other_source_languages():
     assert [f.text for f in it] == ["actually"]
 
 
+def test_alternatives_matching_one_word_count_once():
+    # "aktuell|aktuelle|..." all match "aktuell": one source occurrence, and the expected
+    # rendering ("now") is there once, so the emphatic "actually" is not a calque.
+    assert with_source(
+        ["Ich brauche aktuell sehr lange, um alles zu planen."],
+        ["I just now need a long time to actually plan everything."],
+        "de",
+    ) == []
+    found = with_source(["Die Zahlen sind aktuell schlecht."], ["The figures are actually bad."], "de")
+    assert [f.text for f in found] == ["actually"]
+
+
 def test_user_glossary_option():
     found = with_source(
         ["El alcalde habló."],

@@ -85,7 +85,10 @@ def _target_rx(phrase: str) -> re.Pattern[str]:
 
 
 def _count_source(term: Term, folded: str) -> int:
-    return sum(len(_source_rx(alt).findall(folded)) for alt in term.sources)
+    """Occurrences of the term in ``folded``; alternatives that match the same words
+    (``aktuell|aktuelle`` both match "aktuell") count once."""
+    starts = {m.start() for alt in term.sources for m in _source_rx(alt).finditer(folded)}
+    return len(starts)
 
 
 def _has_marker(words: tuple[str, ...], folded: str) -> bool:
