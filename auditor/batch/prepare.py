@@ -26,6 +26,7 @@ from .sources import PageError, RawPage
 #: Pages nested deeper than this are error rows (parsers recurse on the tree).
 MAX_HTML_DEPTH = 512
 NUM_PERM = 64
+MIN_WORDS = 5  # fewer words of text than this: an "empty page" (menus, cookie walls)
 MINHASH_SCHEME = "affine32"  # datasketch >= 2 needs it to rebuild a signature from stored values
 LEAD_SENTENCES = 4
 LEAD_CHARS = 400  # per sentence: a 3,000-character "sentence" (a table) costs as much as ten
@@ -73,7 +74,7 @@ def html_depth_exceeds(data: bytes, limit: int = MAX_HTML_DEPTH) -> bool:
 
 
 def _decode(page: RawPage) -> str | PageError:
-    from ..ingest.encoding import Decoded, decode_bytes
+    from ..ingest.encoding import Decoded, _looks_binary, decode_bytes
 
     if page.charset:
         try:
@@ -87,6 +88,8 @@ def _decode(page: RawPage) -> str | PageError:
         reason = dec.reason
         if reason == "empty file":
             reason = "empty page"
+        elif reason == "binary file" and not _looks_binary(page.data):
+            reason = "undecodable text (no character set fits)"  # no NULs/controls: broken text
         return PageError(page.id, page.path, reason, page.url, page.site)
     if dec.text.count("\ufffd") > max(8, len(dec.text) // 50):
         return PageError(page.id, page.path, "undecodable text", page.url, page.site)
@@ -119,8 +122,9 @@ def to_document(page: RawPage, lang: str | None = None) -> Document | PageError:
             return err("HTML nested too deeply (parser recursion limit)")
         if isinstance(got, IngestError):
             return err(got.reason)
-        url = got.url
-        return replace(got, id=page.id, site=got.site or site_of_url(url))
+        if len(got.text.split()) < MIN_WORDS:
+            return err(f"empty page (only {len(got.text.split())} words of text)")
+        return replace(got, id=page.id, site=got.site or site_of_url(got.url))
     text = _decode(page)
     if isinstance(text, PageError):
         return text
@@ -142,6 +146,9 @@ def to_document(page: RawPage, lang: str | None = None) -> Document | PageError:
     if isinstance(got, IngestError):
         reason = "empty page (no article text)" if got.reason == "no article text found" else got.reason
         return err(reason)
+    n_words = len(got.text.split())
+    if n_words < MIN_WORDS:
+        return err(f"empty page (only {n_words} words of text)")
     if got.date is None and page.date:
         got = replace(got, date=page.date)
     if got.site is None:

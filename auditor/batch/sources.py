@@ -214,32 +214,45 @@ def iter_warc(path: str, max_page_bytes: int = DEFAULT_MAX_PAGE_BYTES) -> Iterat
         it = ArchiveIterator(fh)
         try:
             for rec in it:
-                offset = it.get_record_offset()
                 if rec.rec_type != "response":
                     continue
                 url = _header(rec.rec_headers, "WARC-Target-URI")
+                wlen = _header(rec.rec_headers, "Content-Length")
+                if not wlen or not wlen.isdigit() or not url:
+                    offset = it.get_record_offset()
+                    yield PageError(page_id(path, str(offset)), f"{path}@{offset}",
+                                    "corrupt WARC record (no target URI or bad Content-Length)", url, site_of(url))
+                    continue
                 date = (_header(rec.rec_headers, "WARC-Date") or "")[:10] or None
                 site = site_of(url)
                 ctype = _header(rec.http_headers, "Content-Type") if rec.http_headers else None
                 low = (ctype or "").lower()
                 if ctype is not None and "html" not in low and "text/plain" not in low:
                     continue  # images, scripts, robots.txt...
+                declared = _header(rec.http_headers, "Content-Length") if rec.http_headers else None
+                data = b""
+                size = int(declared) if declared and declared.isdigit() else 0
+                if size <= max_page_bytes:
+                    # read before asking for the offset: warcio's get_record_offset()
+                    # consumes the rest of the record
+                    stream = rec.content_stream()
+                    data = stream.read(max_page_bytes + 1)
+                    if len(data) > max_page_bytes:
+                        size = len(data)
+                        data = b""
+                        while True:
+                            chunk = stream.read(1 << 20)
+                            if not chunk:
+                                break
+                            size += len(chunk)
+                offset = it.get_record_offset()
                 pid = page_id(path, str(offset))
                 where = f"{path}@{offset}"
-                declared = _header(rec.http_headers, "Content-Length") if rec.http_headers else None
-                if declared and declared.isdigit() and int(declared) > max_page_bytes:
-                    yield PageError(pid, where, too_large_reason(int(declared), max_page_bytes), url, site)
-                    continue
-                stream = rec.content_stream()
-                data = stream.read(max_page_bytes + 1)
-                if len(data) > max_page_bytes:
-                    size = len(data)
-                    while True:
-                        chunk = stream.read(1 << 20)
-                        if not chunk:
-                            break
-                        size += len(chunk)
+                if size > max_page_bytes:
                     yield PageError(pid, where, too_large_reason(size, max_page_bytes), url, site)
+                    continue
+                if declared and declared.isdigit() and len(data) < int(declared):
+                    yield PageError(pid, where, f"truncated WARC record ({len(data)} of {declared} bytes)", url, site)
                     continue
                 kind = "text" if "text/plain" in low else "html"
                 yield RawPage(pid, where, kind, data, url=url, date=date, site=site, charset=_charset(ctype))
