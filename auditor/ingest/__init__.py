@@ -64,7 +64,7 @@ def _from_bytes(
             kind = "text"
     if kind == "jsonl":
         yield from iter_jsonl(text, path=path, stem=stem, segmented=segmented, lang=lang, encoding=dec.encoding)
-    elif kind == "html" and not segmented:
+    elif kind == "html":  # a page is never one sentence per line: `segmented` does not apply
         yield document_from_html(text, doc_id=stem, path=path, lang=lang, encoding=dec.encoding)
     else:
         yield document_from_text(text, doc_id=stem, path=path, segmented=segmented, lang=lang, encoding=dec.encoding)

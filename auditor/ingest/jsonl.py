@@ -18,7 +18,13 @@ __all__ = ["iter_jsonl", "looks_like_jsonl"]
 
 
 def looks_like_jsonl(text: str) -> bool:
-    """Every non-empty line is a JSON object."""
+    """Every non-empty line is a JSON object (or the whole text is a JSON array of them)."""
+    if text.lstrip().startswith("["):
+        try:
+            value = json.loads(text)
+        except ValueError:
+            return False
+        return isinstance(value, list) and all(isinstance(v, dict) for v in value)
     lines = [ln for ln in text.splitlines() if ln.strip()]
     if not lines:
         return False

@@ -16,7 +16,7 @@ from ..types import Document, IngestError
 from . import boilerplate as bp
 from .assemble import Para, assemble
 
-__all__ = ["document_from_text", "split_lines", "clean_paragraphs", "RawLine"]
+__all__ = ["document_from_text", "split_lines", "unwrap", "clean_paragraphs", "RawLine"]
 
 _DATE_LINE = re.compile(r"^\s*date\s+(\d{4}-\d{2}-\d{2})\b[ \t]*(.*?)\s*$", re.IGNORECASE)
 _DOMAIN = re.compile(r"^(?:https?://)?(?:www\.)?[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}(?:/\S*)?$", re.IGNORECASE)
@@ -31,6 +31,8 @@ class RawLine:
     text: str
     start: int
     newline_at: int | None  # offset of the "\n" ending this line, if its terminator has one
+    # For lines joined by unwrap(): (offset in text, offset in original) of each later piece.
+    runs: tuple[tuple[int, int], ...] = ()
 
 
 def split_lines(text: str) -> list[RawLine]:
@@ -54,6 +56,36 @@ def _strip(text: str, start: int, end: int, newline_at: int | None) -> RawLine:
     line = text[start:end]
     lead = len(line) - len(line.lstrip())
     return RawLine(line.strip(), start + lead, newline_at)
+
+
+_OPEN_END = re.compile(r"[\w,;]$")  # a line that stops mid-sentence
+
+
+def unwrap(lines: list[RawLine]) -> list[RawLine]:
+    """Join hard-wrapped lines back into paragraphs.
+
+    Wire copy and e-mail text wrap at ~72 columns; since every newline is a sentence
+    boundary downstream, a wrapped sentence would be cut in two. A line that ends
+    mid-sentence (a word or a comma) followed directly by a line starting with a
+    lower-case letter is one paragraph. The joining space is a character the ingester
+    inserted; the pieces keep exact offsets through ``runs``.
+    """
+    out: list[RawLine] = []
+    for ln in lines:
+        prev = out[-1] if out else None
+        if (
+            prev is not None
+            and prev.text
+            and ln.text
+            and ln.text[0].islower()
+            and _OPEN_END.search(prev.text)
+        ):
+            joined = prev.text + " " + ln.text
+            runs = prev.runs + ((len(prev.text) + 1, ln.start),)
+            out[-1] = RawLine(joined, prev.start, ln.newline_at, runs)
+        else:
+            out.append(ln)
+    return out
 
 
 @dataclass
@@ -123,7 +155,7 @@ def clean_paragraphs(
             continue  # a teaser duplicated by the page template
         if bp.looks_like_sentence(s):
             in_header = False
-        kept.append(Para(s, ln.start, ln.newline_at, bp.is_caption(s)))
+        kept.append(Para(s, ln.start, ln.newline_at, bp.is_caption(s), ln.runs))
     if kept and header.site and bp.normalize_line(kept[-1].text) == bp.normalize_line(header.site):
         kept.pop()
     return kept, header
@@ -166,7 +198,7 @@ def document_from_text(
         paras = _segmented_paragraphs([], text)
         header = _Header()
     else:
-        paras, header = clean_paragraphs(split_lines(text), parse_header=parse_header)
+        paras, header = clean_paragraphs(unwrap(split_lines(text)), parse_header=parse_header, title=title)
     if not paras:
         return IngestError(path, "no article text found")
     built = assemble(paras)
