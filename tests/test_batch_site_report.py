@@ -1,0 +1,63 @@
+"""The site-level HTML report: self-contained, every crawled string escaped."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+
+from auditor.batch.site_report import bar_chart, build_site_report, histogram, write_site_report
+from auditor.batch.sources import PageError
+from auditor.batch.store import Store
+
+HOSTILE = '<script>alert("x")</script><img src=x onerror=alert(1)>'
+
+
+def _store(tmp_path):
+    st = Store(str(tmp_path))
+    f = {"start": 0, "end": 5, "category": "accuracy/terminology", "severity": "critical", "detector": "terminology",
+         "message": f"wrong term {HOSTILE}", "text": HOSTILE, "source_text": "canciller"}
+    rows = []
+    for k in range(4):
+        rows.append({"id": f"a{k}", "path": f"a{k}.html", "url": "javascript:alert(1)" if k == 0 else f"https://evil.example/{k}",
+                     "site": "evil.example" if k < 3 else HOSTILE, "title": HOSTILE, "status": "audited",
+                     "verdict": "machine_translation" if k % 2 else "original", "p_mt": 0.2 + 0.2 * k,
+                     "n_findings": 1, "n_critical": 1, "cluster": "a0", "cluster_size": 1,
+                     "result": {"id": f"a{k}", "verdict": {"evidence": [HOSTILE]}, "findings": [f]}})
+    st.add_results(rows)
+    st.add_prepared([PageError("e1", "bad.warc@7", f"corrupt WARC record {HOSTILE}", site="evil.example")])
+    st.close()
+    return str(tmp_path / "audit.sqlite")
+
+
+def test_report_escapes_hostile_text_and_is_self_contained(tmp_path):
+    text = build_site_report(_store(tmp_path))
+    assert "<script" not in text.lower() and "onerror=alert" not in text.replace("onerror=alert(1)&gt;", "")
+    assert "&lt;script&gt;" in text
+    assert 'href="javascript:' not in text
+    assert not re.search(r'src="(https?:)?//', text) and "<link" not in text  # nothing fetched from the web
+    assert 'href="https://evil.example/1"' in text  # article links are plain links
+    assert "<svg" in text and "evil.example" in text
+
+
+def test_report_content(tmp_path):
+    text = build_site_report(_store(tmp_path))
+    assert "5 articles from" in text and "1 errors" in text and "2 judged machine-translated" in text
+    assert 'href="#a-a1"' in text and 'id="a-a1"' in text  # worst articles link to their sections
+    assert "accuracy/terminology" in text and "critical" in text
+    assert "corrupt WARC record" in text
+
+
+def test_write_is_atomic(tmp_path):
+    dest = tmp_path / "report.html"
+    write_site_report(_store(tmp_path), str(dest))
+    assert dest.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    assert not (tmp_path / "report.html.tmp").exists()
+
+
+def test_charts_escape_labels_and_handle_empty():
+    assert bar_chart("t", []) == "" and histogram("t", []) == ""
+    svg = bar_chart("c", [(HOSTILE, 3.0), ("b", 1.0)])
+    assert "<script" not in svg and svg.count("<rect") == 2
+    h = histogram("h", list(np.linspace(0, 1, 11)))
+    assert h.count("<rect") == 10
