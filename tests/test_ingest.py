@@ -477,3 +477,15 @@ def test_html_huge_page() -> None:
     got = document_from_html(markup.encode("utf-8"), doc_id="huge", path="huge.html")
     assert isinstance(got, Document)
     assert got.text.split("\n") == paras and got.encoding == "utf-8"
+
+
+def test_import_is_lazy() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, auditor.ingest; "
+        "heavy = [m for m in ('trafilatura', 'lxml', 'charset_normalizer', 'torch') if m in sys.modules]; "
+        "assert not heavy, heavy"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)

@@ -16,11 +16,15 @@ from ..types import Document, IngestError
 from . import boilerplate as bp
 from .assemble import Para, assemble
 
-__all__ = ["document_from_text", "split_lines", "unwrap", "clean_paragraphs", "RawLine"]
+__all__ = ["document_from_text", "split_lines", "unwrap", "clean_paragraphs", "RawLine", "Header"]
 
 _DATE_LINE = re.compile(r"^\s*date\s+(\d{4}-\d{2}-\d{2})\b[ \t]*(.*?)\s*$", re.IGNORECASE)
 _DOMAIN = re.compile(r"^(?:https?://)?(?:www\.)?[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}(?:/\S*)?$", re.IGNORECASE)
 _TITLE_MAX = 200
+_STAMP = re.compile(
+    r"(?i)\s*(?:published|updated|posted|publicado|actualizado|publié|mis à jour|veröffentlicht|"
+    r"aktualisiert|atualizado|pubblicato|aggiornato)\b"
+)
 _LINE_BREAK = re.compile(r"\r\n|\r|\n|\u2028|\u2029|\x0b|\x0c|\x85")
 
 
@@ -89,13 +93,15 @@ def unwrap(lines: list[RawLine]) -> list[RawLine]:
 
 
 @dataclass
-class _Header:
+class Header:
+    """Metadata read from the top of a plain-text article."""
+
     title: str | None = None
     date: str | None = None
     site: str | None = None
 
 
-def _parse_date_line(line: str, header: _Header) -> bool:
+def _parse_date_line(line: str, header: Header) -> bool:
     m = _DATE_LINE.match(line)
     if not m:
         return False
@@ -111,13 +117,13 @@ def _parse_date_line(line: str, header: _Header) -> bool:
 
 def clean_paragraphs(
     lines: list[RawLine], *, parse_header: bool = True, title: str | None = None
-) -> tuple[list[Para], _Header]:
+) -> tuple[list[Para], Header]:
     """Keep article paragraphs (and captions), drop header widgets, boilerplate and footer.
 
     ``title`` is a headline known from metadata: it is not searched for, but a copy of it
     at the top of the body is dropped.
     """
-    header = _Header(title=title)
+    header = Header(title=title)
     idx = 0
     nonblank = [i for i, ln in enumerate(lines) if ln.text]
     if parse_header and nonblank and _parse_date_line(lines[nonblank[0]].text, header):
@@ -141,8 +147,8 @@ def clean_paragraphs(
             continue
         if in_header and (bp.is_header_widget(s) or bp.is_byline(s)):
             continue
-        if bp.is_header_widget(s) and len(s) < 60 and re.match(r"(?i)\s*(published|updated|posted|publicado|actualizado|publié|mis à jour|veröffentlicht|aktualisiert|atualizado|pubblicato)", s):
-            continue
+        if _STAMP.match(s) and bp.is_header_widget(s):
+            continue  # "Published June 19, 2023" anywhere in the body
         if not title_checked:
             title_checked = True
             nxt = lines[i + 1].text if i + 1 < len(lines) else ""
@@ -161,7 +167,7 @@ def clean_paragraphs(
     return kept, header
 
 
-def _segmented_paragraphs(lines: list[RawLine], original: str) -> list[Para]:
+def _segmented_paragraphs(original: str) -> list[Para]:
     """One sentence per line: keep every non-blank line verbatim (no stripping, no filter)."""
     out: list[Para] = []
     pos = 0
@@ -195,8 +201,8 @@ def document_from_text(
     Metadata given by the caller (JSONL fields) wins over what the header lines say.
     """
     if segmented:
-        paras = _segmented_paragraphs([], text)
-        header = _Header()
+        paras = _segmented_paragraphs(text)
+        header = Header()
     else:
         paras, header = clean_paragraphs(unwrap(split_lines(text)), parse_header=parse_header, title=title)
     if not paras:
