@@ -171,6 +171,16 @@ def test_hard_wrapped_lines_are_joined_with_exact_offsets() -> None:
     _assert_exact(d, raw)
 
 
+def test_markdown_headings_and_colon_date_line(tmp_path: Path) -> None:
+    raw = "date: 2023-06-19 example.org\n\n# Talks in Lisbon\n\n## Day one\n\nMinisters met on Monday.\n"
+    p = tmp_path / "story.md"
+    p.write_text(raw, encoding="utf-8")
+    d = load_documents([str(p)])[0][0]
+    assert (d.date, d.site, d.title) == ("2023-06-19", "example.org", "Talks in Lisbon")
+    assert d.text == "Day one\nMinisters met on Monday."
+    _assert_exact(d, raw)
+
+
 def test_title_rules_negative() -> None:
     d = document_from_text("A first sentence that ends.\n\nAnother one.", doc_id="x", path="x.txt")
     assert isinstance(d, Document) and d.title is None and d.text.startswith("A first sentence")
@@ -451,6 +461,18 @@ def test_html_offsets_point_into_page(page: tuple[str, Document]) -> None:
         start += len(para) + 1
     i = d.text.index("six hours")  # inside <b>: still exact
     assert raw[d.offsets.to_original(i) :].startswith("six hours")
+
+
+def test_html_offsets_skip_meta_description() -> None:
+    lede = "Ministers from twelve countries met in Lisbon on Monday to discuss fishing rights."
+    markup = (
+        f'<html><head><meta name="description" content="{lede}"></head><body><article>'
+        f"<p>{lede}</p><p>They agreed to meet again in September after six hours of talks.</p>"
+        "</article></body></html>"
+    )
+    d = document_from_html(markup, doc_id="m", path="m.html")
+    assert isinstance(d, Document) and d.offsets is not None and d.text.startswith(lede)
+    assert d.offsets.to_original(0) == markup.index(f"<p>{lede}") + 3
 
 
 def test_html_empty_pages() -> None:

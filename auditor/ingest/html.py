@@ -385,7 +385,9 @@ def document_from_html(
     if not paras:
         return IngestError(path, "no article text found")
     located: list[Para] = []
-    cursor = 0
+    # Search the body first: <meta name="description"> often repeats the lede verbatim.
+    body = re.search(r"(?i)<body\b", markup)
+    cursor = body.start() if body else 0
     for p in paras:
         runs = _locate(markup, p.text, cursor)
         if runs is None:
@@ -415,7 +417,8 @@ def _merge_captions(paras: list[Para], captions: list[str], markup: str) -> list
     if not captions:
         return out
     where_of: list[int] = []
-    cursor = 0
+    body = re.search(r"(?i)<body\b", markup)
+    cursor = body.start() if body else 0
     for p in out:
         runs = _locate(markup, p.text, cursor)
         where_of.append(runs[0][1] if runs else -1)
@@ -428,7 +431,7 @@ def _merge_captions(paras: list[Para], captions: list[str], markup: str) -> list
         if same:
             out[same[0]] = Para(cap, None, None, True)
             continue
-        runs = _locate(markup, cap, 0)
+        runs = _locate(markup, cap, body.start() if body else 0)
         where = runs[0][1] if runs else -1
         insert_at = len(out)
         if where >= 0:

@@ -18,7 +18,8 @@ from .assemble import Para, assemble
 
 __all__ = ["document_from_text", "split_lines", "unwrap", "clean_paragraphs", "RawLine", "Header"]
 
-_DATE_LINE = re.compile(r"^\s*date\s+(\d{4}-\d{2}-\d{2})\b[ \t]*(.*?)\s*$", re.IGNORECASE)
+_DATE_LINE = re.compile(r"^\s*date:?\s+(\d{4}-\d{2}-\d{2})\b[ \t]*(.*?)\s*$", re.IGNORECASE)
+_MD_HEADING = re.compile(r"#{1,6}[ \t]+")
 _DOMAIN = re.compile(r"^(?:https?://)?(?:www\.)?[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}(?:/\S*)?$", re.IGNORECASE)
 _TITLE_MAX = 200
 _STAMP = re.compile(
@@ -63,6 +64,17 @@ def _strip(text: str, start: int, end: int, newline_at: int | None) -> RawLine:
 
 
 _OPEN_END = re.compile(r"[\w,;]$")  # a line that stops mid-sentence
+
+
+def strip_markdown_headings(lines: list[RawLine]) -> list[RawLine]:
+    """"## Subhead" -> "Subhead" for .md files (the marks are not article words)."""
+    out = []
+    for ln in lines:
+        m = _MD_HEADING.match(ln.text)
+        if m and len(ln.text) > m.end():
+            ln = RawLine(ln.text[m.end():], ln.start + m.end(), ln.newline_at)
+        out.append(ln)
+    return out
 
 
 def unwrap(lines: list[RawLine]) -> list[RawLine]:
@@ -204,7 +216,10 @@ def document_from_text(
         paras = _segmented_paragraphs(text)
         header = Header()
     else:
-        paras, header = clean_paragraphs(unwrap(split_lines(text)), parse_header=parse_header, title=title)
+        lines = split_lines(text)
+        if path.lower().endswith(".md"):
+            lines = strip_markdown_headings(lines)
+        paras, header = clean_paragraphs(unwrap(lines), parse_header=parse_header, title=title)
     if not paras:
         return IngestError(path, "no article text found")
     built = assemble(paras)
