@@ -475,6 +475,19 @@ def test_html_offsets_skip_meta_description() -> None:
     assert d.offsets.to_original(0) == markup.index(f"<p>{lede}") + 3
 
 
+def test_html_comments_are_not_text() -> None:
+    markup = (
+        "<html><body><!-- tracking pixel here --><article><p>Only the article sentence is text, "
+        "and it is long enough to keep.</p><!-- ad slot --></article></body></html>"
+    )
+    for got in (document_from_html(markup, doc_id="c", path="c.html"),):
+        assert isinstance(got, Document) and "pixel" not in got.text and "ad slot" not in got.text
+    from auditor.ingest.html import _collect_lxml, _collect_stdlib
+
+    assert _collect_lxml(markup) == _collect_stdlib(markup)
+    assert all("pixel" not in t for t, _ in _collect_lxml(markup) or [])
+
+
 def test_html_empty_pages() -> None:
     for markup in ("<html><body></body></html>", "<html><body><script>var a = 1;</script><nav>Home</nav></body></html>"):
         got = document_from_html(markup, doc_id="e", path="e.html")

@@ -149,12 +149,15 @@ def _collect_lxml(markup: str) -> list[tuple[str, bool]] | None:
         return None
     c = _Collector()
     for event, el in etree.iterwalk(root, events=("start", "end")):
-        tag = el.tag if isinstance(el.tag, str) else ""
+        if not isinstance(el.tag, str):  # comment or processing instruction: only its tail
+            if event == "end":
+                c.data(el.tail)
+            continue
         if event == "start":
-            c.start(tag.lower(), dict(el.attrib))
+            c.start(el.tag.lower(), dict(el.attrib))
             c.data(el.text)
         else:
-            c.end(tag.lower())
+            c.end(el.tag.lower())
             c.data(el.tail)
     return c.close()
 
