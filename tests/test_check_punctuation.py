@@ -148,3 +148,15 @@ def test_lost_quote_without_attribution_is_minor():
     rep = seg_doc(["Asylum was never meant to alleviate all problems of the whole world."], "en", "r")
     fs = _run(rep, src)
     assert _rules(fs) == ["lost-quotes"] and fs[0].severity == "minor"
+
+
+def test_lowercase_signoff_and_lowercase_writers_are_clean():
+    doc = seg_doc(["The index rose by 65 percent on the previous day. dpa",
+                   "i ordered the chair in november and had it delivered. i would order again."], sep="\n")
+    assert _run(doc) == []
+
+
+def test_apostrophe_typed_as_opening_quote_and_spaced_straight_quote_are_clean():
+    doc = seg_doc(["Why didn‘t the man call the police?",
+                   "He said \"you can see the evidence of it... \" and left."], sep="\n")
+    assert _run(doc) == []

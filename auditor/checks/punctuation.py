@@ -99,11 +99,28 @@ def _lowercase_after_period(doc: SegmentedDocument) -> list[Finding]:
         prev, nxt = m.group(1), m.group(2)
         if prev in _ABBREV or nxt in {"com", "org", "net", "gov", "uk", "html", "de", "fr", "es"}:
             continue
+        if re.match(r"[ \t]*(?:\n|$)", text[m.end() : m.end() + 2]):
+            continue  # a lowercase sign-off ending the paragraph: agency credit ("... on Monday. dpa")
+        ps, pe = _para_bounds(text, m.start())
+        if _lowercase_style(text[ps:pe]):
+            continue  # the writer does not capitalise at all (forum posts, reviews)
         out.append(_f(doc, m.start(), m.end(), "minor",
                       f"“{m.group(0)}”: a period breaks the phrase before the lowercase “{nxt}”; "
                       f"the translation split one sentence in two.",
                       "lowercase-after-period"))
     return out
+
+
+def _para_bounds(text: str, pos: int) -> tuple[int, int]:
+    s = text.rfind("\n", 0, pos) + 1
+    e = text.find("\n", pos)
+    return s, len(text) if e < 0 else e
+
+
+def _lowercase_style(para: str) -> bool:
+    """A paragraph written without capitals: it starts lowercase or uses a lowercase "i"."""
+    body = para.lstrip(" \t\"“‘'(")
+    return bool(body[:1].islower() or re.search(r"(?<![\w’'])i(?=\s|[’']m\b)", para))
 
 
 def _fragments(doc: SegmentedDocument) -> list[Finding]:
@@ -157,7 +174,9 @@ def _quote_state(text: str, start: int, end: int) -> tuple[list[_Open], list[int
                 stray_close.append(i)
         elif c == "‘":
             nxt = text[i + 1 : i + 2]
-            if nxt.isalpha():  # "‘90s" and "rock ‘n’ roll" are apostrophes or self-closing
+            prv = text[i - 1 : i] if i > start else ""
+            # "‘90s" and "rock ‘n’ roll" self-close; "didn‘t" is a misplaced apostrophe
+            if nxt.isalpha() and not prv.isalpha():
                 singles.append(i)
         elif c == "’" and singles:
             nxt = text[i + 1 : i + 2]
@@ -192,7 +211,8 @@ def _double_events(text: str) -> list[tuple[int, str, bool]]:
             out.append((i, "gm", True))
         elif c == '"':
             prev = text[i - 1] if i else "\n"
-            out.append((i, "dq", prev.isspace() or prev in "([{—–-/:"))
+            nxt = text[i + 1] if i + 1 < len(text) else "\n"
+            out.append((i, "dq", (prev.isspace() or prev in "([{—–-/:") and not nxt.isspace()))
     return out
 
 
