@@ -23,7 +23,7 @@ from rich.rule import Rule
 from rich.table import Table
 from rich.text import Text
 
-from ..types import AlignedPair, AuditResult, DocumentResult
+from ..types import AlignedPair, AuditResult, DocumentResult, Finding
 from .common import (
     SEVERITY_ORDER,
     aligned_source_sentence,
@@ -56,7 +56,8 @@ HIGHLIGHT_STYLE: dict[str, str] = {
 SOURCE_HIGHLIGHT = "bold underline"
 OMISSION_STYLE = "italic red"
 ADDITION_STYLE = "italic magenta"
-MAX_SENTENCE_CHARS = 320  # per alignment cell, unless verbose
+MAX_SENTENCE_CHARS = 320  # per alignment cell or source wording, unless verbose
+MAX_FINDINGS = 10  # finding entries per article before minor ones are only counted
 
 
 def _plain(console: Console) -> bool:
@@ -112,9 +113,12 @@ def _verdict_cell(dr: DocumentResult) -> Text:
 
 
 def _source_cell(dr: DocumentResult) -> Text:
+    """``edited copy of <id>``; a same-story link is context, not a source, so it is dimmed."""
     if dr.link is None:
         return Text("–", style="dim")
-    out = Text.assemble(_t(_humanise(dr.link.relation)), Text(" of ", style="dim"), _t(dr.link.source_id, "bold"))
+    if dr.link.relation == "same_story":
+        return Text.assemble(Text("same story as\n", style="dim"), _t(dr.link.source_id, "dim"))
+    out = Text.assemble(_t(_humanise(dr.link.relation), "bold"), Text(" of\n", style="dim"), _t(dr.link.source_id, "bold"))
     if dr.link.forced:
         out.append(" (given)", style="dim")
     return out
@@ -155,12 +159,30 @@ def _join(items: list[Text], sep: str) -> list[Text | str]:
 
 
 def _article_cell(dr: DocumentResult) -> Text:
-    return Text.assemble(_t(dr.id, "bold"), "\n", _t(site_or_file(dr), "dim"))
+    """Id, then the publisher when it says more than the id (not the id's own file name)."""
+    d = dr.doc.document
+    out = Text.assemble(_t(dr.id, "bold"))
+    where = site_or_file(dr)
+    if where and where.rsplit(".", 1)[0] != dr.id:
+        out.append_text(Text.assemble("\n", _t(where, "dim")))
+    meta = " · ".join(x for x in (dr.doc.language, d.date) if x)
+    if meta:
+        out.append_text(Text.assemble("\n", _t(meta, "dim")))
+    return out
 
 
-def _score_lines(dr: DocumentResult) -> str:
+def _score_lines(dr: DocumentResult) -> Text:
+    """chrF/BLEU/TER (or xsim) one per line, then coverage and QE when known."""
     words = score_summary(dr).split(" ")
-    return "\n".join(" ".join(words[i : i + 2]) for i in range(0, len(words), 2))
+    lines = [" ".join(words[i : i + 2]) for i in range(0, len(words), 2)]
+    s = dr.scores
+    if s is not None and s.source_coverage is not None:
+        lines.append(f"cov {fmt_pct(s.source_coverage)}")
+    if s is not None and s.qe is not None:
+        lines.append(f"QE {fmt_float(s.qe, 2)}")
+    if lines == ["–"]:
+        return Text("–", style="dim")
+    return _t("\n".join(lines))
 
 
 def _severity_header() -> Text:
@@ -169,33 +191,35 @@ def _severity_header() -> Text:
     )
 
 
-def summary_table(result: AuditResult) -> Table:
-    """One row per article: where it comes from, how close it is, what the audit thinks."""
+def summary_table(result: AuditResult, width: int | None = None) -> Table:
+    """One row per article: where it comes from, how close it is, what the audit thinks.
+
+    Five columns only, so that an 80-column terminal shows ids and counts unbroken:
+    language and date sit under the article id, coverage and QE under the scores.
+    Below 100 columns (``width``) the verdict wraps onto two lines to make room.
+    """
     table = Table(
         title=Text("Articles", style="bold"),
-        caption=Text.assemble(_severity_header(), " = critical / major / minor findings", style="dim"),
+        caption=Text.assemble(
+            _severity_header(),
+            " = critical / major / minor findings · cov = share of the source found in the reprint",
+            style="dim",
+        ),
         box=box.SIMPLE_HEAD,
-        expand=True,
         pad_edge=False,
+        show_edge=False,
     )
-    table.add_column("Article / site", overflow="fold", ratio=2, min_width=12)
-    table.add_column("Lang / date", no_wrap=True)
-    table.add_column("Source", ratio=2, min_width=12, overflow="fold")
+    id_width = max((len(dr.id) for dr in result.documents), default=8)
+    table.add_column("Article", overflow="fold", min_width=min(id_width, 20))
+    table.add_column("Source", min_width=min(id_width, 20), overflow="fold")
     table.add_column("Scores", no_wrap=True)
-    table.add_column("Cov.", justify="right", no_wrap=True)
-    table.add_column("QE", justify="right", no_wrap=True)
-    table.add_column("Verdict", ratio=2, min_width=12, overflow="fold")
+    table.add_column("Verdict", min_width=11, max_width=12 if width is not None and width < 100 else None, overflow="fold")
     table.add_column(_severity_header(), justify="right", no_wrap=True)
     for dr in result.documents:
-        d = dr.doc.document
-        s = dr.scores
         table.add_row(
             _article_cell(dr),
-            Text.assemble(_t(dr.doc.language), "\n", _t(d.date or "–", "" if d.date else "dim")),
             _source_cell(dr),
-            _t(_score_lines(dr)),
-            _t(fmt_pct(s.source_coverage if s else None)),
-            _t(fmt_float(s.qe if s else None, 2)),
+            _score_lines(dr),
             _verdict_cell(dr),
             _severity_cell(severity_counts(dr.findings)),
         )
@@ -311,66 +335,114 @@ def _highlighted(text: str, start: int, end: int, style: str, plain: bool) -> Te
     return Text.assemble(flat(before), (flat(span), style), flat(after))
 
 
-def _source_line(source_sentence: str | None, source_text: str | None, plain: bool) -> Text | None:
+def _source_line(source_sentence: str | None, source_text: str | None, plain: bool, limit: int | None) -> list[Text]:
+    """The aligned source sentence (wording highlighted when it occurs there).
+
+    When the detector's source wording is not inside that sentence (an omission quotes
+    the missing sentences, for instance) it gets its own line, clipped unless verbose:
+    a 300-word omission is a fact to state, not a paragraph to reprint.
+    """
+    out: list[Text] = []
+    pos = -1
     if source_sentence:
         pos = source_sentence.lower().find(source_text.lower()) if source_text else -1
         if pos >= 0 and source_text:
             body = _highlighted(source_sentence, pos, pos + len(source_text), SOURCE_HIGHLIGHT, plain)
         else:
-            body = _t(source_sentence)
-        out = Text.assemble(Text("source: ", style="dim"), body)
-        if source_text and pos < 0:
-            out.append_text(Text.assemble(Text("  (wording: ", style="dim"), _t(source_text, "bold"), Text(")", style="dim")))
-        return out
-    if source_text:
-        return Text.assemble(Text("source wording: ", style="dim"), _t(source_text, "bold"))
-    return None
+            body = _t(_clip(source_sentence, limit))
+        out.append(Text.assemble(Text("source: ", style="dim"), body))
+    if source_text and pos < 0:
+        out.append(Text.assemble(Text("source wording: ", style="dim"), _t(_clip(source_text, limit), "bold")))
+    return out
 
 
-def findings_panel(result: AuditResult, dr: DocumentResult, *, plain: bool, verbose: bool = False) -> Panel:
-    """A document's findings: a table, most serious first, then each one in context."""
+FindingGroup = list[Finding]
+
+
+def group_findings(findings: Iterable[Finding]) -> list[FindingGroup]:
+    """Findings with the same detector, category, severity, span wording and message, together.
+
+    A misspelt name repeated five times is one problem for an editor; listing it five
+    times buries the rest. Groups keep severity order, each in reading order.
+    """
+    groups: dict[tuple[str, str, str, str, str], FindingGroup] = {}
+    for f in by_severity(findings):
+        groups.setdefault((f.detector, f.category, f.severity, f.text, f.message), []).append(f)
+    return list(groups.values())
+
+
+def cap_groups(groups: list[FindingGroup], max_findings: int | None) -> tuple[list[FindingGroup], list[FindingGroup]]:
+    """Shown and hidden groups: critical and major always shown, minor ones up to the cap."""
+    if max_findings is None or max_findings <= 0:
+        return groups, []
+    shown: list[FindingGroup] = []
+    hidden: list[FindingGroup] = []
+    for g in groups:
+        if g[0].severity != "minor" or len(shown) < max_findings:
+            shown.append(g)
+        else:
+            hidden.append(g)
+    return shown, hidden
+
+
+def _finding_block(
+    result: AuditResult, dr: DocumentResult, group: FindingGroup, number: int, *, plain: bool, verbose: bool
+) -> list[RenderableType]:
+    f = group[0]
+    cs, ce = context_bounds(dr.doc, f)
+    context = _highlighted(dr.doc.text[cs:ce], f.start - cs, f.end - cs, HIGHLIGHT_STYLE.get(f.severity, "bold"), plain)
+    head = Text.assemble(
+        Text(f"{number}. ", style="bold"),
+        _t(f.severity.upper(), SEVERITY_STYLE.get(f.severity, "")),
+        "  ",
+        _t(f.category, "bold"),
+    )
+    if len(group) > 1:
+        head.append(f"  ×{len(group)}", style="bold")
+    head.append_text(Text(f"  ({f.detector}, {f.start}–{f.end})", style="dim"))
+    lines: list[RenderableType] = [context, _t(f.message, "italic")]
+    limit = None if verbose else MAX_SENTENCE_CHARS
+    lines.extend(_source_line(aligned_source_sentence(result, dr, f), f.source_text, plain, limit))
+    if len(group) > 1:
+        where = ", ".join(f"{g.start}–{g.end}" for g in group[1:])
+        lines.append(Text(f"same finding {len(group) - 1} more time{'s' if len(group) > 2 else ''} at {where}", style="dim"))
+    if verbose and f.evidence:
+        ev = ", ".join(f"{k}={f.evidence[k]}" for k in sorted(f.evidence, key=str))
+        lines.append(Text.assemble(Text("evidence: ", style="dim"), _t(ev, "dim")))
+    return [Text(""), head, Padding(Group(*lines), (0, 0, 0, 3))]
+
+
+def findings_panel(
+    result: AuditResult,
+    dr: DocumentResult,
+    *,
+    plain: bool,
+    verbose: bool = False,
+    max_findings: int | None = MAX_FINDINGS,
+) -> Panel:
+    """A document's findings, most serious first, each in its sentence with the source beneath.
+
+    Repeats of one finding are folded into one entry (``×N``). Unless verbose, minor
+    findings beyond ``max_findings`` entries are counted, not shown; critical and major
+    ones are always shown.
+    """
     ordered = by_severity(dr.findings)
     counts = severity_counts(ordered)
-    with_source = any(f.source_text for f in ordered)
-    table = Table(box=box.SIMPLE_HEAD, expand=True, pad_edge=False)
-    table.add_column("#", justify="right", no_wrap=True)
-    table.add_column("Severity", no_wrap=True)
-    table.add_column("Category", no_wrap=True)
-    table.add_column("Span", ratio=1, overflow="fold")
-    if with_source:
-        table.add_column("Source wording", ratio=1, overflow="fold")
-    table.add_column("Detector", style="dim", overflow="fold", max_width=20)
-    for i, f in enumerate(ordered, 1):
-        cells = [
-            _t(i),
-            _t(f.severity, SEVERITY_STYLE.get(f.severity, "")),
-            _t(f.category),
-            _t(_clip(f.text, 60)),
-        ]
-        if with_source:
-            cells.append(_t(_clip(f.source_text, 60) if f.source_text else "–", "" if f.source_text else "dim"))
-        cells.append(_t(f.detector))
-        table.add_row(*cells)
-    blocks: list[RenderableType] = [_doc_line(dr), table]
-    text = dr.doc.text
-    for i, f in enumerate(ordered, 1):
-        cs, ce = context_bounds(dr.doc, f)
-        context = _highlighted(text[cs:ce], f.start - cs, f.end - cs, HIGHLIGHT_STYLE.get(f.severity, "bold"), plain)
-        head = Text.assemble(
-            Text(f"{i}. ", style="bold"),
-            _t(f.severity.upper(), SEVERITY_STYLE.get(f.severity, "")),
-            "  ",
-            _t(f.category, "bold"),
-            Text(f"  ({f.detector}, {f.start}–{f.end})", style="dim"),
-        )
-        lines: list[RenderableType] = [context, _t(f.message, "italic")]
-        src_line = _source_line(aligned_source_sentence(result, dr, f), f.source_text, plain)
-        if src_line is not None:
-            lines.append(src_line)
-        if verbose and f.evidence:
-            ev = ", ".join(f"{k}={f.evidence[k]}" for k in sorted(f.evidence, key=str))
-            lines.append(Text.assemble(Text("evidence: ", style="dim"), _t(ev, "dim")))
-        blocks.extend([Text(""), head, Padding(Group(*lines), (0, 0, 0, 3))])
+    groups = group_findings(ordered)
+    shown, hidden = cap_groups(groups, None if verbose else max_findings)
+    blocks: list[RenderableType] = [_doc_line(dr)]
+    for number, group in enumerate(shown, 1):
+        blocks.extend(_finding_block(result, dr, group, number, plain=plain, verbose=verbose))
+    if hidden:
+        n_hidden = sum(len(g) for g in hidden)
+        blocks.extend([
+            Text(""),
+            Text(
+                f"… and {n_hidden} more minor finding{'s' if n_hidden != 1 else ''} "
+                "(a verbose report, the JSON and the HTML reports list them all)",
+                style="italic dim",
+            ),
+        ])
     title = Text.assemble(
         Text("Findings in ", style="bold"),
         _t(dr.id, "bold"),
@@ -404,29 +476,50 @@ def errors_table(result: AuditResult) -> Table:
 
 
 def renderables(
-    result: AuditResult, *, plain: bool = False, max_pairs: int = 12, verbose: bool = False
+    result: AuditResult,
+    *,
+    plain: bool = False,
+    max_pairs: int = 12,
+    verbose: bool = False,
+    max_findings: int | None = MAX_FINDINGS,
+    width: int | None = None,
 ) -> Iterable[RenderableType]:
-    """The report as a sequence of renderables (for callers that compose their own layout)."""
+    """The report as a sequence of renderables (for callers that compose their own layout).
+
+    Overview first (totals, articles, categories), then article by article: its findings,
+    then its alignment with the source, so an editor reads one story at a time.
+    """
     yield header(result)
-    yield summary_table(result)
+    yield summary_table(result, width)
     yield category_table(result)
     for dr in result.documents:
+        if dr.findings:
+            yield findings_panel(result, dr, plain=plain, verbose=verbose, max_findings=max_findings)
         # same_story links carry no sentence alignment: nothing to show side by side
         if dr.link is not None and dr.alignment is not None:
             yield alignment_panel(result, dr, max_pairs=max_pairs, verbose=verbose)
-    for dr in result.documents:
-        if dr.findings:
-            yield findings_panel(result, dr, plain=plain, verbose=verbose)
     if result.errors:
         yield errors_table(result)
 
 
-def render_terminal(result: AuditResult, console: Console, *, max_pairs: int = 12, verbose: bool = False) -> None:
-    """Print the whole audit to ``console``: summary, categories, alignments, findings, errors.
+def render_terminal(
+    result: AuditResult,
+    console: Console,
+    *,
+    max_pairs: int = 12,
+    verbose: bool = False,
+    max_findings: int | None = MAX_FINDINGS,
+) -> None:
+    """Print the whole audit to ``console``: summary, categories, then each article.
 
     ``max_pairs`` caps the alignment rows per reprint (weakest shown first when capped);
-    ``verbose`` lifts the cap, shows full sentences and the detectors' evidence.
+    ``max_findings`` caps the finding entries per article (critical and major always
+    shown, further minor ones counted); ``verbose`` lifts both caps, shows full
+    sentences and the detectors' evidence.
     """
-    for item in renderables(result, plain=_plain(console), max_pairs=max_pairs, verbose=verbose):
+    items = renderables(
+        result, plain=_plain(console), max_pairs=max_pairs, verbose=verbose, max_findings=max_findings, width=console.width
+    )
+    for item in items:
         console.print(item)
         console.print()
