@@ -28,6 +28,7 @@ from auditor.types import (
     Link,
     Scores,
 )
+from auditor.types import Finding
 from tests.fixtures.report_sample import RICH_MARKUP, XSS_ATTR, XSS_SCRIPT, sample_result
 
 jsonschema = pytest.importorskip("jsonschema")
@@ -310,7 +311,7 @@ def parsed(page) -> _Collector:
 
 ALLOWED_TAGS = {"html", "head", "meta", "title", "style", "body", "main", "header", "footer", "section", "h1", "h2",
                 "h3", "p", "div", "span", "strong", "small", "code", "a", "table", "thead", "tbody", "tr", "th", "td",
-                "mark", "sup", "ul", "li", "dl", "dt", "dd", "details", "summary", "br", "colgroup", "col"}
+                "mark", "sup", "ul", "li", "dl", "dt", "dd", "details", "summary", "br", "colgroup", "col", "wbr"}
 
 
 def test_html_has_no_live_tags_from_articles(page, parsed):
@@ -401,3 +402,99 @@ def test_imports_are_lazy():
 def test_terminal_verbose_shows_evidence(result):
     out = _plain_render(result, verbose=True)
     assert "evidence: confidence=0.9, rule=entities" in out
+
+
+# --- editor-facing layout (terminal caps/grouping, HTML summary and clipping) ---------------
+
+
+def _repeat_result(n_repeats: int = 4, n_minor: int = 14):
+    """The sample with one article carrying a repeated finding and many distinct minor ones."""
+    import dataclasses
+
+    r = sample_result()
+    dr = r.documents[3]
+    text = dr.doc.text
+    word = text.split()[0]
+    start = text.index(word)
+    extra = [
+        Finding(start + k * 0, start + len(word), word, "fluency/spelling", "minor", "same message", "spelling")
+        for k in range(n_repeats)
+    ]
+    extra += [
+        Finding(start, start + len(word), word, "style/literal", "minor", f"distinct message {i}", "dates")
+        for i in range(n_minor)
+    ]
+    docs = list(r.documents)
+    docs[3] = dataclasses.replace(dr, findings=dr.findings + tuple(extra))
+    return dataclasses.replace(r, documents=tuple(docs)), dr.id
+
+
+def test_terminal_caps_minor_findings_and_folds_repeats():
+    r, doc_id = _repeat_result()
+    out = _plain_render(r, width=120)
+    assert "more minor findings" in out
+    assert "×4" in out and "same finding 3 more times" in out
+    assert out.count("same message") == 1  # folded, not listed four times
+    full = _plain_render(r, width=120, verbose=True)
+    assert "more minor findings" not in full
+    assert all(f"distinct message {i}" in full for i in range(14))
+    # critical and major are never hidden by the cap
+    worst = [f for f in r.by_id(doc_id).findings if f.severity != "minor"]
+    assert worst and all(f.message[:30] in " ".join(out.split()) for f in worst)
+
+
+def test_cap_groups_rules():
+    from auditor.report.terminal import cap_groups, group_findings
+
+    r, doc_id = _repeat_result(n_repeats=2, n_minor=3)
+    groups = group_findings(r.by_id(doc_id).findings)
+    assert sum(len(g) for g in groups) == len(r.by_id(doc_id).findings)
+    shown, hidden = cap_groups(groups, 1)
+    assert all(g[0].severity != "minor" for g in shown[:-1]) or len(shown) == 1
+    assert all(g[0].severity == "minor" for g in hidden)
+    assert cap_groups(groups, None) == (groups, [])
+
+
+def test_terminal_findings_before_their_alignment(result):
+    out = _plain_render(result, width=160)
+    assert out.index("Findings in worldys-004") < out.index("worldys-004 ← cnn-es")
+
+
+def test_terminal_summary_fits_80_columns_with_ids_whole(result):
+    out = _plain_render(result, width=80)
+    summary = out[: out.index("Findings by category")]
+    for dr in result.documents:
+        assert dr.id in summary  # never folded mid-id
+    assert max(len(line) for line in summary.splitlines()) <= 80
+
+
+def test_terminal_long_source_wording_clipped_unless_verbose():
+    import dataclasses
+
+    r = sample_result()
+    dr = r.documents[3]
+    long = " ".join(["omitted"] * 200)
+    f = dataclasses.replace(dr.findings[0], source_text=long)
+    docs = list(r.documents)
+    docs[3] = dataclasses.replace(dr, findings=(f,))
+    r = dataclasses.replace(r, documents=tuple(docs))
+    assert _plain_render(r, width=200).count("omitted") < 100
+    assert _plain_render(r, width=200, verbose=True).count("omitted") >= 200
+
+
+def test_html_summary_and_clipping():
+    import dataclasses
+
+    r, _ = _repeat_result(n_repeats=1, n_minor=0)
+    dr = r.documents[3]
+    long = " ".join(["omitted"] * 200)
+    f = dataclasses.replace(dr.findings[0], source_text=long)
+    docs = list(r.documents)
+    docs[3] = dataclasses.replace(dr, findings=dr.findings + (f,))
+    page = render_html(dataclasses.replace(r, documents=tuple(docs)))
+    assert '<div class="scroll"><table class="summary">' in page
+    assert '<details class="more"><summary>' in page and "more words</summary>" in page
+    assert "accuracy/<wbr>entity" in page
+    assert "5 articles · 2 reprints" in page or "reprint ·" in page or "reprints ·" in page
+    one = render_html(dataclasses.replace(r, documents=r.documents[:1], errors=()))
+    assert "1 article · " in one and "0 input errors" in one

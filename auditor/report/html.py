@@ -102,8 +102,16 @@ tr.addition td.rep-cell{background:#f3e8fb}
 tr.weak td.sim{color:var(--crit);font-weight:700}
 details>summary{cursor:pointer;font-weight:600;margin:18px 0 6px}
 .errors td{color:var(--crit)}
+.scroll{overflow-x:auto;max-width:100%}
+.small{font-size:.8rem}
+.v-mt{color:var(--crit);font-weight:700}
+details.more{display:inline}details.more>summary{display:inline;font-weight:400;color:var(--accent);margin:0 0 0 4px;font-size:.85em}
+details.more[open]>summary{display:block;margin:2px 0}
+@media (max-width:800px){table.findings{table-layout:auto}table.findings col{width:auto!important}.det{display:none}
+table.summary td,table.summary th{padding:5px 4px}}
 footer{margin-top:48px;color:var(--muted);font-size:.8rem;border-top:1px solid var(--rule);padding-top:8px}
-@media print{html{background:#fff}main{padding:0;max-width:none}details{display:block}section.article{break-before:page}}
+@media print{html{background:#fff}main{padding:0;max-width:none}details{display:block}details>summary{display:none}details.more{display:inline}
+.scroll{overflow:visible}mark{-webkit-print-color-adjust:exact;print-color-adjust:exact}section.article{break-before:page}}
 """
 
 _SAFE_URL = re.compile(r"^https?://", re.IGNORECASE)
@@ -162,7 +170,7 @@ def _scores_text(dr: DocumentResult) -> str:
             parts.append(f'<span class="nowrap">{name} {fmt_float(value)}</span>')
     if not parts and s.xsim is not None:
         parts.append(f'<span class="nowrap">xsim {fmt_float(s.xsim, 2)}</span>')
-    return " ".join(parts) or '<span class="muted">–</span>'
+    return "<br>".join(parts) or '<span class="muted">–</span>'
 
 
 def _header(result: AuditResult) -> str:
@@ -176,47 +184,70 @@ def _header(result: AuditResult) -> str:
     return (
         "<header>\n<h1>Translation audit</h1>\n"
         f'<p class="sig">Signature: <code>{_e(result.signature)}</code></p>\n'
-        f'<p class="totals">{len(result.documents)} articles · {reprints} reprints · '
-        f"{len(findings)} findings ({by_sev}) · {len(result.errors)} input errors</p>\n"
+        f'<p class="totals">{_plural(len(result.documents), "article")} · {_plural(reprints, "reprint")} · '
+        f"{_plural(len(findings), 'finding')} ({by_sev}) · {_plural(len(result.errors), 'input error')}</p>\n"
         f'<div class="legend" aria-label="Severity legend">{legend}</div>\n</header>'
     )
 
 
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
 def _summary(result: AuditResult, anchors: dict[str, str]) -> str:
+    """One row per article, seven columns so the table fits a laptop or a phone held sideways.
+
+    Site, language and date sit under the article id (the file name is left out when it
+    only repeats the id); p(MT) sits under the verdict. The table scrolls sideways inside
+    its own box rather than pushing the page wider.
+    """
     rows = []
     for dr in result.documents:
         d = dr.doc.document
         s = dr.scores
         source = '<span class="muted">–</span>'
         if dr.link is not None:
-            source = f"{_e(_human(dr.link.relation))} of {_doc_link(anchors, dr.link.source_id)}"
+            if dr.link.relation == "same_story":
+                source = f'<span class="muted">same story as {_doc_link(anchors, dr.link.source_id)}</span>'
+            else:
+                source = f"<strong>{_e(_human(dr.link.relation))}</strong> of {_doc_link(anchors, dr.link.source_id)}"
         v = dr.verdict
         verdict = '<span class="muted">–</span>'
-        pmt = '<span class="muted">–</span>'
         if v is not None:
-            verdict = _e(_human(v.label)) + (' <span class="muted">(text only)</span>' if v.mode == "text_only" else "")
-            pmt = fmt_float(v.p_machine_translation, 2)
+            cls = "v-mt" if v.label == "machine_translation" else ""
+            verdict = (
+                f'<span class="{cls}">{_e(_human(v.label))}</span>'
+                f'<br><span class="muted nowrap">p(MT) {fmt_float(v.p_machine_translation, 2)}'
+                + (" · text only" if v.mode == "text_only" else "")
+                + "</span>"
+            )
+        where = site_or_file(dr)
+        sub = [w for w in (where if where.rsplit(".", 1)[0] != dr.id else None, dr.doc.language, d.date) if w]
         rows.append(
             "<tr>"
-            f'<td class="nowrap"><a href="#{anchors[dr.id]}"><strong>{_e(dr.id)}</strong></a></td>'
-            f"<td>{_e(site_or_file(dr))}</td>"
-            f"<td>{_e(dr.doc.language)}</td>"
-            f'<td class="nowrap">{_e(d.date or "–")}</td>'
+            f'<td><a href="#{anchors[dr.id]}"><strong>{_e(dr.id)}</strong></a>'
+            f'<br><span class="muted">{" · ".join(_e(x) for x in sub)}</span></td>'
             f"<td>{source}</td>"
             f"<td>{_scores_text(dr)}</td>"
             f'<td class="num">{fmt_pct(s.source_coverage if s else None)}</td>'
             f'<td class="num">{fmt_float(s.qe if s else None, 2)}</td>'
             f"<td>{verdict}</td>"
-            f'<td class="num">{pmt}</td>'
             f'<td class="num">{_counts_html(severity_counts(dr.findings))}</td>'
             "</tr>"
         )
     head = (
-        "<tr><th>Article</th><th>Site / file</th><th>Lang</th><th>Date</th><th>Source</th>"
-        '<th>chrF / BLEU / TER or xsim</th><th class="num">Coverage</th><th class="num">QE</th>'
-        '<th>Verdict</th><th class="num">p(MT)</th><th class="num">Findings C·M·m</th></tr>'
+        "<tr><th>Article</th><th>Source</th>"
+        '<th>Scores</th><th class="num" title="share of the source found in the reprint">Coverage</th>'
+        '<th class="num" title="quality estimate">QE</th>'
+        '<th>Verdict</th><th class="num" title="critical · major · minor">Findings</th></tr>'
     )
-    return f'<section id="summary">\n<h3>Articles</h3>\n<table class="summary">\n<thead>{head}</thead>\n<tbody>\n' + "\n".join(rows) + "\n</tbody>\n</table>\n</section>"
+    return (
+        f'<section id="summary">\n<h3>Articles</h3>\n<div class="scroll"><table class="summary">\n<thead>{head}</thead>\n<tbody>\n'
+        + "\n".join(rows)
+        + "\n</tbody>\n</table></div>\n"
+        '<p class="muted small">Findings: critical · major · minor. Coverage: share of the source found in the reprint. '
+        "Scores: chrF / BLEU / TER against a same-language source, cross-lingual similarity (xsim) for a translation.</p>\n</section>"
+    )
 
 
 def _categories(result: AuditResult) -> str:
@@ -271,9 +302,36 @@ def _marked_text(dr: DocumentResult, numbered: list[tuple[int, Finding]], anchor
     return "".join(out)
 
 
+CLIP_CHARS = 240  # longer spans / source wordings fold the rest into <details>
+
+
+def _clipped(text: str | None, limit: int = CLIP_CHARS) -> str:
+    """Escaped text; past ``limit`` characters the rest folds into a ``<details>`` (no script).
+
+    An omission's source wording can be thirteen sentences long: the table row should say
+    what is missing without becoming a wall of text, and the full text stays one click away.
+    """
+    if not text:
+        return ""
+    if len(text) <= limit + 120:  # folding away a few words helps nobody
+        return _e(text)
+    cut = text.rfind(" ", 0, limit)
+    cut = cut if cut > limit // 2 else limit
+    rest = len(text[cut:].split())
+    return (
+        f'{_e(text[:cut])}…<details class="more"><summary>{rest} more words</summary>'
+        f"{_e(text[cut:])}</details>"
+    )
+
+
+def _category_html(category: str) -> str:
+    """``accuracy/omission`` with a line-break opportunity after the slash, never mid-word."""
+    return "/<wbr>".join(_e(part) for part in category.split("/"))
+
+
 def _source_cell(result: AuditResult, dr: DocumentResult, f: Finding) -> str:
     sentence = aligned_source_sentence(result, dr, f)
-    wording = f'<span class="span-text">{_e(f.source_text)}</span>' if f.source_text else '<span class="muted">–</span>'
+    wording = f'<span class="span-text">{_clipped(f.source_text)}</span>' if f.source_text else '<span class="muted">–</span>'
     if not sentence:
         return wording
     pos = sentence.lower().find(f.source_text.lower()) if f.source_text else -1
@@ -297,17 +355,17 @@ def _findings_table(result: AuditResult, dr: DocumentResult, numbered: list[tupl
             f'<tr id="{anchor}-row{n}">'
             f'<td class="num"><a href="#{anchor}-f{n}">{n}</a></td>'
             f"<td>{_badge(f.severity)}</td>"
-            f'<td>{_e(f.category)}</td>'
-            f'<td><span class="span-text">{_e(f.text)}</span></td>'
+            f"<td>{_category_html(f.category)}</td>"
+            f'<td><span class="span-text">{_clipped(f.text)}</span></td>'
             + (f"<td>{source_cells[n]}</td>" if with_source else "")
             + f"<td>{_e(f.message)}</td>"
-            f'<td class="muted mono">{_e(f.detector)}<br>{f.start}–{f.end}</td>'
+            f'<td class="muted mono det">{_e(f.detector)}<br>{f.start}–{f.end}</td>'
             "</tr>"
         )
     head = (
         '<tr><th class="num">#</th><th>Severity</th><th>Category</th><th>Reprint says</th>'
         + ("<th>Source says</th>" if with_source else "")
-        + "<th>Why</th><th>Detector</th></tr>"
+        + '<th>Why</th><th class="det">Detector</th></tr>'
     )
     widths = (4, 9, 15, 22, 25, 17, 8) if with_source else (4, 9, 15, 33, 29, 10)
     cols = "".join(f'<col style="width:{w}%">' for w in widths)
