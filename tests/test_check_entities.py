@@ -113,3 +113,23 @@ def test_different_occasion_is_not_a_contradiction():
 def test_no_cluster_no_source_no_findings():
     doc = seg_doc(["Biden and Xi met at the Group of Seven summit in Indonesia last November."], "en")
     assert entities.run(CheckContext(doc=doc)) == []
+
+
+def test_title_drift_contradicting_spanish_source_is_major():
+    others = (
+        seg_doc(["Foreign Minister Qin Gang met Blinken.", "Foreign Minister Qin Gang spoke."], "en", "o1"),
+        seg_doc(["Chinese Foreign Minister Qin Gang agreed to visit."], "en", "o2"),
+    )
+    src = seg_doc(["Blinken habló con el canciller Qin Gang en Pekín."], "es", "src")
+    rep = seg_doc(["Blinken spoke with State Councilor Qin Gang in Beijing."], "en", "rep")
+    fs = entities.run(CheckContext(doc=rep, source=src, alignment=one_to_one(src, rep), cluster=others))
+    _check(rep, fs)
+    assert [(f.text, f.severity) for f in fs] == [("State Councilor", "major")]
+    fs2 = entities.run(CheckContext(doc=rep, cluster=others))
+    assert [(f.text, f.severity) for f in fs2] == [("State Councilor", "minor")]
+
+
+def test_past_titles_are_not_drift():
+    others = (seg_doc(["Foreign Minister Qin Gang met Blinken.", "Foreign Minister Qin Gang spoke."], "en", "o1"),)
+    rep = seg_doc(["Former Ambassador Qin Gang met Blinken."], "en", "rep")
+    assert entities.run(CheckContext(doc=rep, cluster=others)) == []

@@ -466,7 +466,7 @@ _TITLES = [
     "spokesperson", "Spokesman", "Spokeswoman", "Supreme Leader",
 ]
 _TITLE_RE = re.compile(
-    r"(?<![\w\-])(?P<pre>(?:former|ex-|then-|acting|interim|outgoing|incoming|late|new|now)\s+)?"
+    r"(?<![\w\-])(?P<pre>(?i:former|ex-|then-|acting|interim|outgoing|incoming|late|new|now)\s*)?"
     r"(?P<title>" + "|".join(re.escape(t) for t in sorted(_TITLES, key=len, reverse=True)) + r")"
     r"\s+(?P<name>(?:[A-Z][\w\-’']+)(?:\s+[A-Z][\w\-’']+){0,2})"
 )
@@ -499,6 +499,35 @@ def _compatible(a: str, b: str) -> bool:
     return fa in fb or fb in fa
 
 
+# The same office in en/es/fr/de/pt, to read a title in a source of another language.
+# (Spanish "canciller" is a foreign minister in most of the Spanish-speaking world.)
+_TITLE_FORMS: dict[str, re.Pattern[str]] = {
+    "foreign minister": re.compile(
+        r"(?i)\b(?:foreign minister|canciller|ministr[oa] de (?:asuntos )?exteriores|ministr[oa] de relaciones "
+        r"exteriores|ministre des affaires étrangères|chef de la diplomatie|außenminister(?:in)?|"
+        r"ministr[oa] d[aoe]s? (?:relações exteriores|negócios estrangeiros))\b"),
+    "state councilor": re.compile(
+        r"(?i)\b(?:state council+or|consejer[oa] de estado|conseill(?:er|ère) d['’]état|staatsrat|staatsrätin|"
+        r"conselheir[oa] de estado)\b"),
+    "prime minister": re.compile(
+        r"(?i)\b(?:prime minister|primer[oa] ministr[oa]|premier ministre|premierminister(?:in)?|"
+        r"primeir[oa][- ]ministr[oa])\b"),
+    "secretary of state": re.compile(
+        r"(?i)\b(?:secretary of state|secretari[oa] de estado|secrétaire d['’]état|außenminister(?:in)?)\b"),
+    "president": re.compile(r"(?i)\b(?:president[ea]?|présidente?|präsident(?:in)?)\b"),
+}
+
+
+def _source_has_title(src: str, consensus: str, mine: str, *, same_language: bool) -> bool:
+    """Does the aligned source sentence use the consensus title (and not this article's)?"""
+    if same_language:
+        return bool(re.search(re.escape(consensus), src))
+    want, have = _TITLE_FORMS.get(fold(consensus)), _TITLE_FORMS.get(fold(mine))
+    if want is None or have is None:
+        return False
+    return bool(want.search(src)) and not have.search(src)
+
+
 def _check_titles(ctx: CheckContext) -> list[Finding]:
     """Rule (b), titles: this article's title for a person is used nowhere else for them."""
     out: list[Finding] = []
@@ -524,9 +553,9 @@ def _check_titles(ctx: CheckContext) -> list[Finding]:
         severity = "minor"
         src = None
         seg = next((s for s in ctx.doc.segments if s.start <= t.start < s.end), None)
-        if seg is not None and ctx.source is not None and ctx.source.language == ctx.doc.language:
+        if seg is not None and ctx.source is not None:
             src = ctx.aligned_source_text(seg.index)
-            if src and re.search(re.escape(label), src):
+            if src and _source_has_title(src, label, t.title, same_language=ctx.source.language == ctx.doc.language):
                 severity = "major"
         where = ", ".join(d if d != ctx.doc.id else "elsewhere in this article" for d in docs)
         out.append(
