@@ -10,9 +10,26 @@ Two situations, and the verdict says which one it is in:
   (false-friend renderings, source-language date order, spurious sentence breaks,
   direct speech that lost its quotation marks, calques, corrupted possessives).
 
-The probability comes from a small logistic score over those counts. Its weights are
-set by hand for now; the learned-detector work replaces the scoring while keeping this
-evidence interface (``judge`` returns a ``Verdict`` with an evidence list).
+The probability comes from the learned detector (:mod:`auditor.mtdetect`, a calibrated
+logistic model per mode trained on WMT22 human vs machine translations), combined with
+two rule terms that the WMT data cannot teach it (documented weights below):
+
+    z = logit(p_model) + TELL_WEIGHT * tells + min(0, regularity)   (with_source)
+    z = logit(p_model) + TELL_WEIGHT * tells + TEXT_ONLY_PRIOR       (text_only)
+
+* ``tells``: the rule detectors' MT tells (calques, false friends, lost quotes, broken
+  dates). WMT rarely shows them, so the model learned little from them, but on news
+  reprints they are the strongest evidence there is.
+* ``regularity`` (only ever a penalty): WMT human translations are sentence-aligned by
+  construction, so the model cannot learn that a human rewrite merges, drops and
+  reorders sentences; an irregular alignment lowers the log-odds.
+* ``TEXT_ONLY_PRIOR``: the text-only model is calibrated at an even prior (half of its
+  training candidates are MT); an article with no source in the set is less likely a
+  priori to be machine-translated, so its log-odds are shifted down.
+
+With no tells and a regular alignment, p is the model's calibrated probability (plus
+the prior shift in text-only mode). Without a shipped model (``DetectorUnavailable``)
+the hand-weighted score of earlier versions is used.
 """
 
 from __future__ import annotations
@@ -25,9 +42,14 @@ from ..types import DocumentResult, SegmentedDocument, Verdict
 # Detectors whose findings are tells of machine translation (not of editing).
 TELL_DETECTORS = ("dates", "terminology", "punctuation", "spelling", "entities", "untranslated", "numbers")
 THRESHOLD = 0.5
+#: Weight of the rule-tell term in log-odds (the hand-set weight of the rule-only verdict).
+TELL_WEIGHT = 0.9
+#: Log-odds shift of text-only verdicts from the detector's even training prior.
+TEXT_ONLY_PRIOR = -1.0
 
 
 def _sigmoid(z: float) -> float:
+    z = max(min(z, 50.0), -50.0)
     return 1.0 / (1.0 + math.exp(-z))
 
 
@@ -69,6 +91,20 @@ def _regularity(result: DocumentResult) -> tuple[float, list[str]]:
     return z, ev
 
 
+def _learned(result: DocumentResult, docs: dict[str, SegmentedDocument], mode: str) -> tuple[float, list[str]] | None:
+    """Calibrated log-odds of the learned detector and its evidence, or None without a model."""
+    from ..mtdetect import DetectorUnavailable, extract_features, load_detector, predict
+
+    try:
+        detector = load_detector()
+    except DetectorUnavailable:
+        return None
+    p, lines = predict(extract_features(result, docs, mode, lexicon=detector.lexicon), mode, detector)
+    p = min(max(p, 1e-6), 1 - 1e-6)
+    head = f"MT detector v{detector.version} ({mode.replace('_', ' ')}): p={p:.2f}"
+    return math.log(p / (1 - p)), [head, *lines]
+
+
 def judge(result: DocumentResult, docs: dict[str, SegmentedDocument]) -> Verdict:
     """Label one article from its link, alignment, scores and findings."""
     link = result.link
@@ -76,21 +112,26 @@ def judge(result: DocumentResult, docs: dict[str, SegmentedDocument]) -> Verdict
     tells, tell_lines = _tells(result)
     source = docs.get(link.source_id) if link is not None else None
     cross = link is not None and link.relation == "translation" and source is not None
+    mode = "with_source" if cross else "text_only"
+    learned = _learned(result, docs, mode)
     evidence: list[str] = []
     if cross:
         reg, reg_lines = _regularity(result)
-        z = -1.6 + 0.9 * tells + reg
-        mode = "with_source"
+        if learned is not None:
+            z = learned[0] + TELL_WEIGHT * tells + min(0.0, reg)
+        else:
+            z = -1.6 + 0.9 * tells + reg
         evidence.append(f"translation of {link.source_id} ({source.language} → {doc.language})")
         evidence.extend(reg_lines)
     else:
-        z = -2.6 + 0.9 * tells
-        mode = "text_only"
+        z = (learned[0] + TELL_WEIGHT * tells + TEXT_ONLY_PRIOR) if learned is not None else -2.6 + 0.9 * tells
         if link is not None and link.relation in ("verbatim_copy", "edited_copy"):
             evidence.append(f"{link.relation.replace('_', ' ')} of {link.source_id} (same language)")
         else:
             evidence.append("no source in another language in the set: judged from the text alone")
     evidence.extend(tell_lines or ["no machine-translation tells found in the text"])
+    if learned is not None:
+        evidence.extend(learned[1])
     p = round(_sigmoid(z), 4)
     if p >= THRESHOLD:
         label = "machine_translation"

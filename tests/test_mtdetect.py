@@ -1,0 +1,263 @@
+"""Tests of the learned MT detector: data split, features, metrics, model, verdict."""
+
+from __future__ import annotations
+
+import math
+import random
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from auditor.mtdetect import data as mdata
+from auditor.mtdetect.features import extract_features, source_features, text_features
+from auditor.mtdetect.metrics import accuracy, expected_calibration_error, reliability, roc_auc
+from auditor.mtdetect.model import MODEL_FILE, Detector, DetectorUnavailable, LinearModel, load_detector, predict, read_detector
+from auditor.mtdetect.train import balanced_weights, fit_logistic, fit_platt
+from auditor.types import AlignedPair, Alignment, DocumentResult, Finding, Link, PairScores, Scores
+from tests.helpers import one_to_one, seg_doc
+
+# --- data builder -----------------------------------------------------------------
+
+
+@pytest.fixture()
+def fake_wmt(tmp_path: Path) -> Path:
+    """A miniature wmt22-general tree: 300 lines per file, two refs, three systems."""
+    for sub in ("sources", "references", "system-outputs"):
+        (tmp_path / sub).mkdir()
+    n = 300
+
+    def write(path: Path, tag: str) -> None:
+        path.write_text("".join(f"{tag} line {i}.\n" for i in range(n)), encoding="utf-8")
+
+    write(tmp_path / "sources" / "generaltest2022.de-en.src.de", "de")
+    for ref in ("A", "B"):
+        write(tmp_path / "references" / f"generaltest2022.de-en.ref.{ref}.en", f"ref{ref}")
+    for sys_ in ("S1", "S2", "S3"):
+        write(tmp_path / "system-outputs" / f"generaltest2022.de-en.hyp.{sys_}.en", sys_)
+    write(tmp_path / "sources" / "generaltest2022.en-de.src.en", "native")
+    write(tmp_path / "sources" / "generaltest2022.en-ja.src.en", "native")  # identical: counted once
+    return tmp_path
+
+
+def test_windows_are_disjoint_and_sized() -> None:
+    wins = mdata.windows(200, random.Random(1))
+    assert all(8 <= b - a <= 15 for a, b in wins)
+    assert all(wins[i][1] == wins[i + 1][0] for i in range(len(wins) - 1))
+
+
+def test_no_source_line_in_two_splits(fake_wmt: Path) -> None:
+    ex = mdata.build_examples(fake_wmt, pairs=("de-en",))
+    split_of: dict[tuple[str, int], str] = {}
+    for e in ex:
+        for i in range(e.start, e.end):
+            assert split_of.setdefault((e.pair, i), e.split) == e.split
+    assert {e.split for e in ex} == {"train", "calib", "eval"}
+    sub = mdata.subsample(ex, {"train": 3, "calib": 1, "eval": 2})
+    assert len({(e.pair, e.start) for e in sub if e.split == "eval" and e.pair == "de-en"}) == 2
+
+
+def test_classes_balanced_per_window_and_native_deduplicated(fake_wmt: Path) -> None:
+    ex = mdata.build_examples(fake_wmt, pairs=("de-en",))
+    by_window: dict[int, list[str]] = {}
+    for e in ex:
+        if e.pair == "de-en":
+            by_window.setdefault(e.start, []).append(e.label)
+            assert len(e.source_lines) == len(e.lines) and e.source_lang == "de"
+    assert all(labels.count("mt") == labels.count("human") == 2 for labels in by_window.values())
+    natives = [e for e in ex if e.label == "original"]
+    assert natives and len({e.pair for e in natives}) == 1
+
+
+# --- features ---------------------------------------------------------------------
+
+
+def test_text_features_counts_style_marks() -> None:
+    human = seg_doc(["“We won’t stop,” she said — and didn’t.", "It’s over; they’re gone (for now)."])
+    plain = seg_doc(["We will not stop, she said and did not.", "It is over and they are gone for now."])
+    fh, fp = text_features(human), text_features(plain)
+    assert fh["contractions"] > 0 and fp["contractions"] == 0
+    assert fh["p_curly_quote"] > 0 and fh["curly_quote_share"] == 1.0
+    assert fh["p_semicolon"] > 0 and fh["p_dash"] > 0 and fp["p_dash"] == 0
+    assert 0 < fp["function_share"] < 1
+
+
+def test_text_features_empty_document_is_finite() -> None:
+    f = text_features(seg_doc([]))
+    assert all(math.isfinite(v) for v in f.values())
+
+
+def test_findings_are_per_100_sentences() -> None:
+    doc = seg_doc(["One sentence here.", "Two sentences here.", "Three.", "Four."])
+    f = Finding(0, 3, "One", "accuracy/date", "major", "m", "dates")
+    feats = text_features(doc, [f])
+    assert feats["find_dates"] == pytest.approx(25.0) and feats["sev_major"] == pytest.approx(25.0)
+    assert feats["find_kinds"] == 1.0
+
+
+def _pair_result(src_sents, rep_sents, sims):
+    src = seg_doc(src_sents, "de", "src")
+    rep = seg_doc(rep_sents, "en", "rep")
+    al = one_to_one(src, rep)
+    scores = Scores(xsim=float(np.mean(sims)), source_coverage=1.0, reprint_coverage=1.0, monotonicity=1.0,
+                    pairs=tuple(PairScores(xsim=s) for s in sims))
+    link = Link("rep", "src", "translation", 0.9)
+    return DocumentResult(doc=rep, link=link, alignment=al, scores=scores), {"src": src, "rep": rep}
+
+
+def test_source_features_literal_pair() -> None:
+    res, docs = _pair_result(["Er kam 2023 an.", "Wer ist das?"], ["He arrived in 2023.", "Who is that?"], [0.9, 0.8])
+    f = source_features(res, docs["src"])
+    assert f["one_one_share"] == 1.0 and f["numbers_kept"] == 1.0 and f["marks_kept"] == 1.0
+    assert f["xsim_mean"] == pytest.approx(0.85) and f["xsim_min"] == pytest.approx(0.8)
+    res2, docs2 = _pair_result(["Er kam 2023 an.", "Wer ist das?"], ["He arrived in 2022.", "That is him."], [0.4, 0.3])
+    f2 = source_features(res2, docs2["src"])
+    assert f2["numbers_kept"] == 0.0 and f2["marks_kept"] < 1.0 and f2["xsim_low_share"] == 1.0
+
+
+def test_extract_features_modes() -> None:
+    res, docs = _pair_result(["Ein Satz.", "Noch einer."], ["One sentence.", "Another one."], [0.8, 0.8])
+    assert "xsim_mean" in extract_features(res, docs, "with_source")
+    assert "xsim_mean" not in extract_features(res, docs, "text_only")
+    with pytest.raises(ValueError):
+        extract_features(res, docs, "nonsense")
+
+
+# --- metrics ----------------------------------------------------------------------
+
+
+def test_auc_ranks_and_ties() -> None:
+    assert roc_auc([0, 0, 1, 1], [0.1, 0.2, 0.3, 0.4]) == 1.0
+    assert roc_auc([0, 0, 1, 1], [0.4, 0.3, 0.2, 0.1]) == 0.0
+    assert roc_auc([0, 1], [0.5, 0.5]) == 0.5
+    assert math.isnan(roc_auc([1, 1], [0.2, 0.3]))
+
+
+def test_ece_and_accuracy() -> None:
+    y = [0, 1] * 50
+    assert expected_calibration_error(y, [0.5] * 100) == pytest.approx(0.0)
+    assert expected_calibration_error([1] * 10, [0.05] * 10) == pytest.approx(0.95)
+    assert accuracy([0, 1, 1], [0.2, 0.7, 0.4]) == pytest.approx(2 / 3)
+    assert sum(c for *_, c in reliability(y, np.linspace(0, 1, 100))) == 100
+
+
+# --- training pieces --------------------------------------------------------------
+
+
+def test_fit_logistic_and_platt_recover_direction() -> None:
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(400, 2))
+    y = (x[:, 0] + 0.3 * rng.normal(size=400) > 0).astype(float)
+    w, b = fit_logistic(x, y, np.ones(400), l2=0.01)
+    assert w[0] > 1.0 and abs(w[1]) < 0.5
+    a, c = fit_platt(x[:, 0] * 0.1, y, np.ones(400))
+    assert a > 1.0
+
+
+def test_balanced_weights() -> None:
+    w = balanced_weights(["mt", "mt", "human", "original", "original", "original"])
+    labels = ["mt", "mt", "human", "original", "original", "original"]
+    tot = {lab: sum(v for v, l2 in zip(w, labels) if l2 == lab) for lab in set(labels)}
+    assert tot["mt"] == pytest.approx(tot["human"] + tot["original"])
+    assert tot["human"] == pytest.approx(tot["original"])
+
+
+# --- shipped model ----------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def detector() -> Detector:
+    return load_detector()
+
+
+def test_shipped_detector_has_both_modes(detector: Detector) -> None:
+    assert set(detector.models) == {"with_source", "text_only"}
+    for m in detector.models.values():
+        assert len(m.features) == len(m.weights) == len(m.mean) == len(m.scale)
+        assert m.platt_a > 0  # calibration is monotone increasing in the model score
+
+
+def test_predict_is_deterministic_and_bounded(detector: Detector) -> None:
+    feats = text_features(seg_doc(["The minister said the talks were useful.", "He will travel on Monday."]))
+    p1, ev1 = predict(feats, "text_only", detector)
+    p2, ev2 = predict(dict(feats), "text_only", detector)
+    assert p1 == p2 and ev1 == ev2 and 0.0 < p1 < 1.0
+    assert len(ev1) <= 3 and all("log-odds" in line for line in ev1)
+    p_empty, _ = predict({}, "with_source", detector)  # every feature missing: the training mean
+    assert 0.0 < p_empty < 1.0
+    with pytest.raises(ValueError):
+        predict(feats, "bogus", detector)
+
+
+def test_calibration_is_monotone(detector: Detector) -> None:
+    m = detector.models["text_only"]
+    k = int(np.argmax(np.abs(m.weights)))
+    name = m.features[k]
+    values = [m.mean[k] + t * m.scale[k] for t in (-2, -1, 0, 1, 2)]
+    ps = [m.probability({name: v}) for v in values]
+    diffs = np.diff(ps) * np.sign(m.weights[k])
+    assert (diffs >= 0).all()
+
+
+def test_read_detector_rejects_bad_files(tmp_path: Path) -> None:
+    bad = tmp_path / "d.json"
+    bad.write_text('{"format": "other"}', encoding="utf-8")
+    with pytest.raises(DetectorUnavailable):
+        read_detector(bad)
+    with pytest.raises(DetectorUnavailable):
+        read_detector(tmp_path / "missing.json")
+
+
+def test_round_trip_json(tmp_path: Path) -> None:
+    m = LinearModel("text_only", ("a", "b"), np.zeros(2), np.ones(2), np.array([1.0, -1.0]), 0.0, 2.0, 0.1)
+    Detector("0", {"text_only": m}).save(tmp_path / "x.json")
+    back = read_detector(tmp_path / "x.json").models["text_only"]
+    assert back.probability({"a": 1.0, "b": 0.0}) == pytest.approx(m.probability({"a": 1.0, "b": 0.0}))
+    assert MODEL_FILE.exists()
+
+
+# --- verdict integration ----------------------------------------------------------
+
+
+def test_judge_text_only_uses_model() -> None:
+    from auditor.verdict import judge
+
+    doc = seg_doc(["The minister said the talks were useful.", "He will travel to Paris next week."], "en", "a")
+    v = judge(DocumentResult(doc=doc), {"a": doc})
+    assert v.mode == "text_only" and v.label in ("original", "machine_translation")
+    assert any(line.startswith("MT detector") for line in v.evidence)
+    assert any("judged from the text alone" in line for line in v.evidence)
+
+
+def test_judge_with_source_keeps_alignment_evidence() -> None:
+    from auditor.verdict import judge
+
+    res, docs = _pair_result(["Ein Satz.", "Noch einer."], ["One sentence.", "Another one."], [0.8, 0.8])
+    v = judge(res, docs)
+    assert v.mode == "with_source" and v.label in ("human_translation", "machine_translation")
+    assert any(line.startswith("translation of src") for line in v.evidence)
+    assert any("one sentence to one sentence" in line for line in v.evidence)
+    assert any(line.startswith("MT detector") for line in v.evidence)
+
+
+def test_judge_tells_raise_p() -> None:
+    from auditor.verdict import judge
+
+    doc = seg_doc(["The chancellor Wang Yi met him on April 18. June 2023.", "He said: there was no place."], "en", "a")
+    base = judge(DocumentResult(doc=doc), {"a": doc})
+    tells = tuple(Finding(0, 14, doc.text[0:14], "accuracy/terminology", "major", "m", "terminology") for _ in range(3))
+    more = judge(DocumentResult(doc=doc, findings=tells), {"a": doc})
+    assert more.p_machine_translation > base.p_machine_translation
+
+
+def test_judge_falls_back_without_model(monkeypatch: pytest.MonkeyPatch) -> None:
+    import auditor.mtdetect as md
+    from auditor.verdict import judge
+
+    def missing(*a, **k):
+        raise DetectorUnavailable("no model")
+
+    monkeypatch.setattr(md, "load_detector", missing)
+    doc = seg_doc(["A plain sentence."], "en", "a")
+    v = judge(DocumentResult(doc=doc), {"a": doc})
+    assert v.mode == "text_only" and not any(line.startswith("MT detector") for line in v.evidence)
