@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
 from auditor.checks import punctuation
 from auditor.checks.base import CheckContext
 from tests.helpers import lines_doc, one_to_one, seg_doc
