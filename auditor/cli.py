@@ -58,6 +58,10 @@ def _add_common(p: argparse.ArgumentParser) -> None:
                    help="alignment rows shown per reprint in the terminal (weakest first)")
     p.add_argument("--qe-model", metavar="PATH", help="a local QE checkpoint directory instead of the built-in model")
     p.add_argument("--no-qe", action="store_true", help="skip quality estimation")
+    p.add_argument("-v", "--verbose", action="store_true",
+                   help="terminal report lists every finding, full source wording and detector evidence")
+    p.add_argument("--max-findings", type=int, default=10, metavar="N",
+                   help="findings shown per article in the terminal (major and critical always shown)")
     p.add_argument("-q", "--quiet", action="store_true", help="no terminal report")
 
 
@@ -104,6 +108,21 @@ def build_parser() -> argparse.ArgumentParser:
     else:
         add_batch_parser(sub)
     return parser
+
+
+def validate_glossaries(paths, usage_error: type[Exception]) -> None:
+    """Read every user glossary once up front so a bad file is a one-line usage error."""
+    if not paths:
+        return
+    from .glossary import GlossaryError, load_glossary
+
+    for g in paths:
+        if not Path(g).is_file():
+            raise usage_error(f"glossary not found: {g}")
+        try:
+            load_glossary(g)
+        except GlossaryError as exc:
+            raise usage_error(str(exc)) from None
 
 
 def _report_path(value: str, suffix: str, stem: str) -> str:
@@ -168,9 +187,7 @@ def _run(args: argparse.Namespace) -> int:
         from .batch.cli import run_batch
 
         return run_batch(args)
-    for g in args.glossary:
-        if not Path(g).is_file():
-            raise UsageError(f"glossary not found: {g}")
+    validate_glossaries(args.glossary, UsageError)
     if args.qe_model:
         from .qe import QEModelError, load_qe_model
 
@@ -226,7 +243,8 @@ def _run(args: argparse.Namespace) -> int:
 
         from .report.terminal import render_terminal
 
-        render_terminal(result, Console(), max_pairs=args.max_pairs)
+        render_terminal(result, Console(), max_pairs=args.max_pairs, verbose=args.verbose,
+                        max_findings=None if args.verbose else args.max_findings)
 
     if args.fail_on:
         from .types import severity_rank

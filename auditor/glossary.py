@@ -200,21 +200,24 @@ def _load_csv(path: Path, source_lang: str, target_lang: str) -> tuple[Term, ...
         header = tuple(h.strip().lower() for h in next(reader))
     except StopIteration:
         raise GlossaryError(f"{path}: empty file, expected header {','.join(CSV_HEADER)}") from None
-    if header != CSV_HEADER:
+    # The context column is optional: a plain four-column house glossary is accepted.
+    if header not in (CSV_HEADER, CSV_HEADER[:4]):
         raise GlossaryError(
             f"{path}, line 1: bad header {','.join(header)!r}; expected {','.join(CSV_HEADER)!r}"
+            " (the context column may be left out)"
         )
+    width = len(header)
     terms: list[Term] = []
     for row in reader:
         line = reader.line_num
         if not row or all(not c.strip() for c in row) or row[0].lstrip().startswith("#"):
             continue
-        if len(row) != len(CSV_HEADER):
+        if len(row) != width:
             raise GlossaryError(
-                f"{path}, line {line}: expected {len(CSV_HEADER)} fields, found {len(row)} "
+                f"{path}, line {line}: expected {width} fields, found {len(row)} "
                 "(quote fields that contain commas)"
             )
-        src, tgt, forbidden, note, context = (c.strip() for c in row)
+        src, tgt, forbidden, note, context = (*(c.strip() for c in row), "")[:5]
         if not src or not tgt:
             raise GlossaryError(f"{path}, line {line}: source_term and target_term are required")
         sev = parse_context(context).get("severity")

@@ -61,13 +61,21 @@ def evaluate(kind: str) -> dict[str, float]:
     t = time.perf_counter()
     result = audit_documents(docs, AuditConfig(segmented=True))
     elapsed = time.perf_counter() - t
-    linked = correct = 0
+    linked = correct = either = by_prior = 0
     tp = fp = fn = 0
+    links = {r.id: r.link for r in result.documents}
     for r in result.documents:
         if r.id not in gold:
             continue
         if r.link is not None and r.link.relation == "translation":
             linked += 1
+        back = links.get(gold[r.id])
+        fwd_ok = r.link is not None and r.link.source_id == gold[r.id] and r.link.relation == "translation"
+        back_ok = back is not None and back.source_id == r.id and back.relation == "translation"
+        if fwd_ok or back_ok:
+            either += 1
+            used = r.link if fwd_ok else back
+            by_prior += used.evidence.get("direction") == "language prior"
         if r.link is not None and r.link.source_id == gold[r.id] and r.link.relation == "translation":
             correct += 1
             pred = {(s, t) for p in r.alignment.pairs for s in p.source for t in p.reprint}
@@ -85,6 +93,8 @@ def evaluate(kind: str) -> dict[str, float]:
         "translations": len(gold),
         "linked_as_translation": linked,
         "linked_to_original": correct,
+        "pair_found": either,
+        "direction_by_prior": by_prior,
         "link_accuracy": correct / len(gold),
         "align_precision": p,
         "align_recall": rcl,
@@ -98,15 +108,16 @@ def main() -> None:
     from rich.table import Table
 
     table = Table(title="NTREX cross-language linking and alignment (whole pipeline, --segmented)")
-    for col in ("set", "articles", "translations", "linked to original", "link acc.", "align P", "align R",
-                "align F1", "seconds"):
+    for col in ("set", "articles", "translations", "pair found (either direction)", "direction from prior",
+                "linked to original", "link acc.", "align P", "align R", "align F1", "seconds"):
         table.add_column(col, justify="right")
     for kind in ("disjoint", "siblings"):
         m = evaluate(kind)
-        table.add_row(kind, str(m["articles"]), str(m["translations"]), str(m["linked_to_original"]),
+        table.add_row(kind, str(m["articles"]), str(m["translations"]), str(m["pair_found"]),
+                      str(m["direction_by_prior"]), str(m["linked_to_original"]),
                       f"{m['link_accuracy']:.1%}", f"{m['align_precision']:.3f}", f"{m['align_recall']:.3f}",
                       f"{m['align_f1']:.3f}", f"{m['seconds']:.1f}")
-    Console().print(table)
+    Console(width=160).print(table)
 
 
 if __name__ == "__main__":

@@ -365,3 +365,19 @@ def test_clean_news_excerpt_is_silent():
     for i in range(0, 200, 20):
         pairs = [(a, b) for a, b in zip(es[i : i + 20], en[i : i + 20]) if a.strip() and b.strip()]
         assert with_source([a for a, _ in pairs], [b for _, b in pairs]) == []
+
+
+def test_house_glossary_forbids_a_rendering_without_a_source(tmp_path):
+    """A user's glossary is a house rule: its forbidden rendering is flagged even text-only."""
+    from auditor.checks import terminology
+    from auditor.checks.base import CheckContext
+    from tests.helpers import seg_doc
+
+    gloss = tmp_path / "house.csv"
+    gloss.write_text("source_term,target_term,forbidden,note\npacto fiscal,tax agreement,fiscal pact,house style\n",
+                     encoding="utf-8")
+    doc = seg_doc(["The unions signed the Fiscal Pact on Monday.", "Nobody mentioned a pact otherwise."], "en")
+    found = terminology.run(CheckContext(doc=doc, options={"glossaries": [str(gloss)]}))
+    assert [f.text for f in found] == ["Fiscal Pact"]
+    assert "tax agreement" in found[0].message and found[0].detector == "terminology"
+    assert terminology.run(CheckContext(doc=doc)) == []

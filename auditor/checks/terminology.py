@@ -532,6 +532,7 @@ def run(ctx: CheckContext) -> list[Finding]:
     src = norm_lang(ctx.source.language) if ctx.source is not None else None
     if ctx.source is not None and ctx.alignment is not None and src not in (None, tgt, "*"):
         findings.extend(_source_findings(ctx, builtin_glossaries(src, tgt, user)))
+    findings.extend(_house_findings(ctx, user, tgt))
     rule_terms = builtin_glossaries(None, tgt, user)
     for rule, fn in _TEXT_RULES.items():
         terms = rule_terms.with_rule(rule)
@@ -540,6 +541,48 @@ def run(ctx: CheckContext) -> list[Finding]:
                 if not _source_says_ok(ctx, f, terms):
                     findings.append(f)
     return _dedupe(findings)
+
+
+def _house_findings(ctx: CheckContext, user: tuple[str, ...], tgt: str) -> list[Finding]:
+    """The user's own glossaries are house rules: a rendering they forbid is a finding
+    wherever it appears, with or without a source (the shipped glossaries, by contrast,
+    describe false friends that are only wrong in context)."""
+    if not user:
+        return []
+    from ..glossary import load_glossary
+
+    doc = ctx.doc
+    out: list[Finding] = []
+    for path in user:
+        for term in load_glossary(path).terms:
+            if norm_lang(term.target_lang) not in (tgt, "*"):
+                continue
+            for bad in term.forbidden:
+                if not bad.strip():
+                    continue
+                pattern = re.compile(r"(?<!\w)" + re.escape(bad.strip()) + r"(?!\w)", re.IGNORECASE)
+                for m in pattern.finditer(doc.text):
+                    if _has_marker(term.ok_when, fold(doc.text[max(0, m.start() - 80) : m.end() + 80])):
+                        continue
+                    expected = " or ".join(f"“{t}”" for t in term.targets)
+                    note = f" ({term.note})" if term.note else ""
+                    out.append(make_finding(
+                        doc, m.start(), m.end(), category=term.category, severity=term.severity,
+                        message=f"“{m.group(0)}” is a rendering your glossary forbids for “{term.source_term}”:"
+                        f" use {expected}{note}.",
+                        detector="terminology",
+                        source_text=ctx.aligned_source_text(_segment_index(doc, m.start())),
+                        evidence={"glossary": str(path), "source_term": term.source_term,
+                                  "expected": list(term.targets), "forbidden": bad},
+                    ))
+    return out
+
+
+def _segment_index(doc: SegmentedDocument, offset: int) -> int:
+    for seg in doc.segments:
+        if seg.start <= offset < seg.end:
+            return seg.index
+    return -1
 
 
 def _source_says_ok(ctx: CheckContext, finding: Finding, terms: tuple[Term, ...]) -> bool:

@@ -11,8 +11,14 @@ Evidence, per pair of articles:
   embedding) but has few sentence-level matches.
 
 Direction (which one is the source) comes from, in order: the user's ``--source``,
-publication dates, containment (a cut copy is contained in its source), and for
-translations the article that is related to most others (the hub of the story).
+publication dates, containment (a cut copy is contained in its source), for
+translations the article that is related to most others (the hub of the story), and
+last, for a translation pair with nothing else to go on, a language prior
+(``LinkConfig.source_languages``: international news mostly flows out of English wire
+copy, so an English article is taken as the source of its translation). Length decides
+only between same-language copies: across languages it says more about the language
+pair than about who translated whom. ``Link.evidence["direction"]`` records which cue
+decided, so a report never presents a guess as a finding.
 """
 
 from __future__ import annotations
@@ -37,6 +43,9 @@ class LinkConfig:
     same_story: float | None = None  # document similarity for "same story" (encoder default)
     lsh_above: int = 40  # use MinHash LSH for candidates above this many articles
     max_candidates: int = 8  # cross-lingual candidates examined per article
+    # Languages most likely to be the source of a translation, most likely first; used
+    # only when dates and the story's link structure do not decide the direction.
+    source_languages: tuple[str, ...] = ("en",)
 
 
 # Per-encoder calibration: cosine ranges differ a lot between encoders (e5's cosines are
@@ -153,7 +162,8 @@ def link_documents(
             degree[p.a] += 1
             degree[p.b] += 1
     for p in found:
-        p.source = _direction(p, by_id, degree, forced_source)
+        p.source, cue = _direction(p, by_id, degree, forced_source, config.source_languages)
+        p.evidence["direction"] = cue
 
     links: dict[str, Link] = {}
     best: dict[str, _PairEvidence] = {}
@@ -196,25 +206,33 @@ def _direction(
     by_id: dict[str, SegmentedDocument],
     degree: dict[str, int],
     forced_source: str | None,
-) -> str:
-    """Which of the pair is the source (see module docstring for the order of evidence)."""
+    source_languages: Sequence[str] = ("en",),
+) -> tuple[str, str]:
+    """Which of the pair is the source, and the cue that decided (see the module docstring)."""
     if forced_source in (p.a, p.b):
-        return forced_source  # type: ignore[return-value]
+        return forced_source, "user"  # type: ignore[return-value]
     da, db = _date_key(by_id[p.a]), _date_key(by_id[p.b])
     if da and db and da != db:
-        return p.a if da < db else p.b
+        return (p.a if da < db else p.b), "date"
     if p.relation in ("verbatim_copy", "edited_copy"):
         ca = p.evidence.get("containment_a_in_b", 0.0)
         cb = p.evidence.get("containment_b_in_a", 0.0)
         if abs(ca - cb) > 0.02:
             # The article mostly contained in the other is the (cut) copy.
-            return p.b if ca > cb else p.a
+            return (p.b if ca > cb else p.a), "containment"
     if degree[p.a] != degree[p.b]:
-        return p.a if degree[p.a] > degree[p.b] else p.b
+        return (p.a if degree[p.a] > degree[p.b] else p.b), "hub"
+    la_, lb_ = by_id[p.a].language, by_id[p.b].language
+    if la_ != lb_:
+        rank = {lang: k for k, lang in enumerate(source_languages)}
+        ra, rb = rank.get(la_, len(rank)), rank.get(lb_, len(rank))
+        if ra != rb:
+            return (p.a if ra < rb else p.b), "language prior"
+        return min(p.a, p.b), "undecided"
     la, lb = len(by_id[p.a].text), len(by_id[p.b].text)
     if la != lb:
-        return p.a if la > lb else p.b
-    return min(p.a, p.b)
+        return (p.a if la > lb else p.b), "length"
+    return min(p.a, p.b), "undecided"
 
 
 def force_link(
