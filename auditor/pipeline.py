@@ -275,7 +275,13 @@ def audit_documents(
     if seg and (config.link or pairs):
         from .encoders import get_encoder
 
-        encoder = get_encoder(config.encoder, languages=sorted({d.language for d in seg}))
+        languages = sorted({d.language for d in seg})
+        name = config.encoder
+        if name == "auto" and len(languages) == 1:
+            # One language: shingles decide copies and alignment is lexical, so a neural
+            # encoder would only cost its load time (seconds on a laptop CPU).
+            name = "hashing"
+        encoder = get_encoder(name, languages=languages)
         embed = _Embedder(encoder)
         if pairs is not None:
             for rep, src in pairs:
