@@ -196,13 +196,20 @@ def test_weak_unordered_matches_are_not_recovered() -> None:
     assert monotonicity(al) == 1.0
 
 
-@pytest.mark.parametrize("n,m", [(0, 0), (0, 3), (3, 0)])
-def test_empty_documents(n: int, m: int) -> None:
+@pytest.mark.parametrize("n,m,cov", [(0, 0, (1.0, 1.0)), (0, 3, (1.0, 0.0)), (3, 0, (0.0, 1.0))])
+def test_empty_documents(n: int, m: int, cov: tuple[float, float]) -> None:
     al = align(doc(STORY[:n]), doc(STORY[:m]))
     assert_partition(al, n, m)
     assert all(not p.source or not p.reprint for p in al.pairs)
-    assert coverage(al, n, m) == ((0.0 if n else 1.0) if m == 0 else 1.0, (0.0 if m else 1.0) if n == 0 else 1.0)
+    assert coverage(al, n, m) == cov
     assert monotonicity(al) == 1.0
+    assert al.method == "dp-monolingual:lexical"
+
+
+def test_empty_crosslingual_document_loads_no_model() -> None:
+    al = align(doc([], "en"), doc(STORY[:2], "es"))
+    assert beads(al) == [((), (0,)), ((), (1,))]
+    assert al.method == "dp-crosslingual:use-v3"
 
 
 def test_single_sentence_documents() -> None:

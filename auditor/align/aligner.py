@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..encoders import Encoder, base_language
+from ..encoders import Encoder, base_language, get_encoder
 from ..types import AlignedPair, Alignment, SegmentedDocument
 from .anchors import band_from_anchors, find_anchors
 from .dp import banded_dp
@@ -50,7 +50,11 @@ def align(
     mono = is_monolingual(source, reprint)
     shapes = link_shapes(max_merge)
     if n == 0 or m == 0:
-        method = "dp-monolingual:lexical" if mono else "dp-crosslingual:" + (encoder.name if encoder else "none")
+        if mono:
+            method = "dp-monolingual:lexical"
+        else:  # name the encoder that would have been used; get_encoder loads nothing
+            enc = encoder if encoder is not None else get_encoder("auto", (source.language, reprint.language))
+            method = f"dp-crosslingual:{enc.name}"
         pairs = [AlignedPair((i,), (), 0.0) for i in range(n)] + [AlignedPair((), (j,), 0.0) for j in range(m)]
         return Alignment(source.id, reprint.id, tuple(pairs), method)
 
