@@ -42,6 +42,21 @@ def _fmt(v: float) -> str:
     return "  n/a" if v != v else f"{v:.3f}"
 
 
+def add_shipped_lexical(records: list[dict], examples: dict, detector) -> None:
+    """Set the lexical features from the detector's shipped tables (the cache has none)."""
+    from auditor.mtdetect.lexical import lexical_score
+    from auditor.mtdetect.train import _derive
+
+    for r in records:
+        _derive(r)
+        text = "\n".join(examples[r["id"]].lines)
+        for name, table in detector.lexicons.items():
+            v = lexical_score(text, table)
+            for mode in MODES:
+                if mode in r:
+                    r[mode][name] = v
+
+
 def evaluate(records: list[dict], detector) -> dict:
     """Per-(pair, mode) labels and probabilities for the eval records."""
     out: dict = {}
@@ -84,6 +99,12 @@ def table(res: dict) -> str:
     fpr = float(np.mean(np.asarray(ps) >= 0.5)) if ps else float("nan")
     lines.append(f"False positives on native English (text only, p >= 0.5): {_fmt(fpr)} "
                  f"({int(np.sum(np.asarray(ps) >= 0.5))}/{len(ps)}); with source: n/a")
+    from auditor.verdict import TEXT_ONLY_PRIOR
+
+    z = np.log(np.clip(ps, 1e-6, 1 - 1e-6) / (1 - np.clip(ps, 1e-6, 1 - 1e-6))) + TEXT_ONLY_PRIOR if ps else np.array([])
+    n_fp = int(np.sum(z >= 0))
+    lines.append(f"False positives on native English at the verdict (text-only prior {TEXT_ONLY_PRIOR:+.1f} log-odds, "
+                 f"no rule tells): {_fmt(n_fp / len(ps) if ps else float('nan'))} ({n_fp}/{len(ps)})")
     return "\n".join(lines)
 
 
@@ -114,6 +135,7 @@ def main(argv: list[str] | None = None) -> int:
     ev = [e for e in examples if e.split == "eval"]
     records = list(extract_all(ev).values())
     detector = read_detector(args.model)
+    add_shipped_lexical(records, {e.id: e for e in ev}, detector)
     res = evaluate(records, detector)
     print(f"MT detector v{detector.version} on the WMT22 eval split ({len(records)} windows of 8-15 lines)")
     print(table(res))

@@ -95,6 +95,14 @@ def test_findings_are_per_100_sentences() -> None:
     assert feats["find_kinds"] == 1.0
 
 
+def test_qe_findings_are_counted_apart() -> None:
+    doc = seg_doc(["One sentence here.", "Two sentences here."])
+    qe = Finding(0, 3, "One", "accuracy/mistranslation", "major", "m", "qe")
+    feats = text_features(doc, [qe])
+    assert feats["find_qe"] == pytest.approx(50.0)
+    assert feats["sev_major"] == 0.0 and feats["find_weighted"] == 0.0 and feats["find_kinds"] == 0.0
+
+
 def _pair_result(src_sents, rep_sents, sims):
     src = seg_doc(src_sents, "de", "src")
     rep = seg_doc(rep_sents, "en", "rep")
@@ -261,3 +269,28 @@ def test_judge_falls_back_without_model(monkeypatch: pytest.MonkeyPatch) -> None
     doc = seg_doc(["A plain sentence."], "en", "a")
     v = judge(DocumentResult(doc=doc), {"a": doc})
     assert v.mode == "text_only" and not any(line.startswith("MT detector") for line in v.evidence)
+
+
+# --- lexical fingerprint ----------------------------------------------------------
+
+
+def test_lexicon_learns_wording_not_typography() -> None:
+    from auditor.mtdetect.lexical import lexical_score, ngrams, train_lexicon
+
+    assert ngrams("Don’t “go”") == ngrams("Don't \"go\"")
+    mt = [f"In order to proceed, it is necessary to act {i}." for i in range(6)]
+    ht = [f"To go on, we must act now {i}." for i in range(6)]
+    lex = train_lexicon(mt, ht, min_count=2)
+    assert lexical_score("It is necessary in order to win.", lex) > 0 > lexical_score("We must go on.", lex)
+    assert lexical_score("Completely unrelated words.", lex) == 0.0
+    assert train_lexicon([], ht) == {}
+
+
+def test_cross_fit_scores_are_out_of_fold() -> None:
+    from auditor.mtdetect.lexical import cross_fit_scores
+
+    # Each group's wording is unique to it, so an out-of-fold table has never seen it.
+    texts = [f"uniqueword{g} shared text" for g in range(10)]
+    labels = [g % 2 for g in range(10)]
+    scores = cross_fit_scores(texts, labels, [str(g) for g in range(10)], folds=5, min_count=1)
+    assert all(abs(s) < 1e-9 for s in scores)

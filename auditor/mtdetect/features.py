@@ -98,6 +98,8 @@ def finding_features(findings: Iterable[Finding], n_sentences: int) -> dict[str,
     kinds: set[tuple[str, str]] = set()
     for f in findings:
         by_det[f.detector] += 1
+        if f.detector == "qe":  # QE spans exist only where a QE model ran: counted apart
+            continue
         by_sev[f.severity] += 1
         kinds.add((f.detector, f.category))
     out = {f"find_{d}": by_det[d] * per for d in DETECTOR_NAMES}
@@ -213,13 +215,15 @@ def source_features(result: DocumentResult, source: SegmentedDocument) -> dict[s
 
 def extract_features(result: DocumentResult, docs: dict[str, SegmentedDocument], mode: str,
                      text_findings: Iterable[Finding] | None = None,
-                     lexicon: dict[str, float] | None = None) -> dict[str, float]:
+                     lexicons: dict[str, dict[str, float]] | None = None) -> dict[str, float]:
     """Features of one audited article for ``mode`` ("with_source" or "text_only").
 
     ``text_findings`` are the findings to count for the text features (defaults to the
     result's own); training passes the findings of a source-less run there so that the
     text-only model never sees source-based findings it will not have at inference.
-    ``lexicon`` (the detector's n-gram table, :mod:`.lexical`) adds ``lexical_mt``.
+    ``lexicons`` (the detector's n-gram tables by feature name, :mod:`.lexical`) add one
+    feature each (``lexical_mt``: MT vs human translation; ``lexical_translated``:
+    translated vs native English).
     """
     if mode not in MODES:
         raise ValueError(f"unknown mode {mode!r}")
@@ -229,8 +233,10 @@ def extract_features(result: DocumentResult, docs: dict[str, SegmentedDocument],
         source = docs.get(result.link.source_id) if result.link is not None else None
         if source is not None:
             f.update(source_features(result, source))
-    if lexicon:
+    if lexicons:
         from .lexical import lexical_score
 
-        f["lexical_mt"] = lexical_score("\n".join(s.text for s in result.doc.segments), lexicon)
+        text = "\n".join(s.text for s in result.doc.segments)
+        for name, table in lexicons.items():
+            f[name] = lexical_score(text, table)
     return f

@@ -62,6 +62,7 @@ READABLE: dict[str, str] = {
     "repeated_openings": "repeated sentence openings",
     "find_weighted": "rule-detector findings",
     "lexical_mt": "wording typical of machine translation (learned n-grams)",
+    "lexical_translated": "wording typical of translated text (learned n-grams)",
     "p_quote": "quotation marks",
     "p_comma": "commas",
     "the_rate": "use of 'the'",
@@ -123,16 +124,16 @@ class LinearModel:
 
 @dataclass(frozen=True)
 class Detector:
-    """Both modes' models, the shared n-gram lexicon (feature ``lexical_mt``) and metadata."""
+    """Both modes' models, the n-gram lexicons (feature name -> table) and metadata."""
 
     version: str
     models: dict[str, LinearModel]
     meta: dict = field(default_factory=dict)
-    lexicon: dict[str, float] = field(default_factory=dict)
+    lexicons: dict[str, dict[str, float]] = field(default_factory=dict)
 
     def to_json(self) -> dict:
         return {"format": FORMAT, "version": self.version, "meta": self.meta,
-                "models": {k: m.to_json() for k, m in self.models.items()}, "lexicon": self.lexicon}
+                "models": {k: m.to_json() for k, m in self.models.items()}, "lexicons": self.lexicons}
 
     def save(self, path: str | Path = MODEL_FILE) -> None:
         Path(path).parent.mkdir(parents=True, exist_ok=True)
@@ -148,7 +149,7 @@ def read_detector(path: str | Path) -> Detector:
     if d.get("format") != FORMAT:
         raise DetectorUnavailable(f"{path} is not an {FORMAT} file")
     return Detector(version=d["version"], models={k: LinearModel.from_json(m) for k, m in d["models"].items()},
-                    meta=d.get("meta", {}), lexicon=d.get("lexicon", {}))
+                    meta=d.get("meta", {}), lexicons=d.get("lexicons", {}))
 
 
 @lru_cache(maxsize=4)

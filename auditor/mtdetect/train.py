@@ -28,7 +28,10 @@ VERSION = "1.0.0"
 #: separates WMT's typeset references from raw MT output almost perfectly, but on the web
 #: it is the publisher's CMS that decides it (the example corpus has it the other way
 #: round), so a detector that learned it would learn the wrong thing.
-EXCLUDED: frozenset[str] = frozenset({"p_curly_quote", "p_straight_quote", "curly_quote_share", "p_apostrophe", "p_dash"})
+#: ``n_sentences_log`` is excluded too: windows have 8-15 lines by construction, so the
+#: model would read any real article's length as out of range.
+EXCLUDED: frozenset[str] = frozenset({"p_curly_quote", "p_straight_quote", "curly_quote_share", "p_apostrophe",
+                                      "p_dash", "n_sentences_log"})
 LEXICON_SIZE = 4000
 L2_GRID: tuple[float, ...] = (0.01, 0.03, 0.1, 0.3, 1.0, 3.0)
 
@@ -94,8 +97,14 @@ def _standardised(X: np.ndarray, mean: np.ndarray, scale: np.ndarray) -> np.ndar
     return np.clip((Xf - mean) / scale, -6.0, 6.0)
 
 
-def choose_l2(X: np.ndarray, y: np.ndarray, w: np.ndarray, groups: np.ndarray, folds: int = 4) -> tuple[float, dict[float, float]]:
-    """L2 strength with the best mean AUC over folds of whole window blocks."""
+def choose_l2(X: np.ndarray, y: np.ndarray, w: np.ndarray, groups: np.ndarray, scored: np.ndarray | None = None,
+              folds: int = 4) -> tuple[float, dict[float, float]]:
+    """L2 strength with the best mean AUC over folds of whole window blocks.
+
+    ``scored`` marks the rows the AUC is measured on (machine vs human translation);
+    all rows are trained on.
+    """
+    scored = np.ones(len(y), bool) if scored is None else scored
     from .metrics import roc_auc
 
     uniq = np.unique(groups)
@@ -105,7 +114,7 @@ def choose_l2(X: np.ndarray, y: np.ndarray, w: np.ndarray, groups: np.ndarray, f
     for l2 in L2_GRID:
         aucs = []
         for k in range(folds):
-            tr, te = f != k, f == k
+            tr, te = f != k, (f == k) & scored
             if len(np.unique(y[te])) < 2:
                 continue
             mean, scale = standardise(X[tr])
@@ -130,41 +139,54 @@ def _derive(rec: dict) -> None:
             f["p_quote"] = f.get("p_straight_quote", 0.0) + f.get("p_curly_quote", 0.0)
 
 
-def add_lexical(records: list[dict], examples: list, size: int = LEXICON_SIZE) -> dict[str, float]:
-    """Learn the n-gram lexicon on the train split and set ``lexical_mt`` on every record.
+#: The n-gram tables learned on the train split: feature name -> (positive, negative) labels.
+LEXICONS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "lexical_mt": (("mt",), ("human",)),  # machine vs human translation: the question asked
+    "lexical_translated": (("mt", "human"), ("original",)),  # translationese vs native English
+}
 
-    Positives are machine translations, negatives human translations and native English
-    (so that the table also knows what ordinary English wording looks like, for the
-    false-positive target). Train records get out-of-fold scores (folds of whole window
-    blocks); calib and eval records the final lexicon's, which is shipped.
+
+def add_lexical(records: list[dict], examples: list, size: int = LEXICON_SIZE) -> dict[str, dict[str, float]]:
+    """Learn the n-gram lexicons (:data:`LEXICONS`) on the train split and set their features.
+
+    Train records get out-of-fold scores (folds of whole window blocks, so a table never
+    scores text whose source lines it was learned from); calib and eval records, and
+    train records outside a table's classes, the final table's. Returns the final
+    tables (shipped in the detector file).
     """
     from .data import BLOCK
     from .lexical import cross_fit_scores, lexical_score, train_lexicon
 
     text = {e.id: "\n".join(e.lines) for e in examples}
-    tr = [e for e in examples if e.split == "train"]
-    groups = [f"{e.pair}:{e.start // (BLOCK * 15)}" for e in tr]
-    labels = [int(e.label == "mt") for e in tr]
-    oof = dict(zip((e.id for e in tr), cross_fit_scores([text[e.id] for e in tr], labels, groups, size=size)))
-    lexicon = train_lexicon([text[e.id] for e in tr if e.label == "mt"], [text[e.id] for e in tr if e.label != "mt"],
-                            size=size)
+    tables: dict[str, dict[str, float]] = {}
+    values: dict[str, dict[str, float]] = {}
+    for name, (pos, neg) in LEXICONS.items():
+        tr = [e for e in examples if e.split == "train" and e.label in pos + neg]
+        groups = [f"{e.pair}:{e.start // (BLOCK * 15)}" for e in tr]
+        labels = [int(e.label in pos) for e in tr]
+        values[name] = dict(zip((e.id for e in tr), cross_fit_scores([text[e.id] for e in tr], labels, groups, size=size)))
+        tables[name] = train_lexicon([text[e.id] for e in tr if e.label in pos],
+                                     [text[e.id] for e in tr if e.label in neg], size=size)
     for r in records:
-        value = oof[r["id"]] if r["id"] in oof else lexical_score(text[r["id"]], lexicon)
-        for mode in ("text_only", "with_source"):
-            if mode in r:
-                r[mode]["lexical_mt"] = value
-    return lexicon
+        for name, table in tables.items():
+            v = values[name][r["id"]] if r["id"] in values[name] else lexical_score(text[r["id"]], table)
+            for mode in ("text_only", "with_source"):
+                if mode in r:
+                    r[mode][name] = v
+    return tables
 
 
 def train_mode(records: list[dict], mode: str) -> tuple[LinearModel, dict]:
     """Fit and calibrate one mode; returns the model and what the model card reports."""
     X, y, w, rows, names = dataset(records, mode, ("train",))
     groups = np.array([f"{r['pair']}:{r['start'] // 1000}:{r['start']}" for r in rows])
-    l2, cv = choose_l2(X, y, w, groups)
+    l2, cv = choose_l2(X, y, w, groups, np.array([r["label"] != "original" for r in rows]))
     mean, scale = standardise(X)
     weights, bias = fit_logistic(_standardised(X, mean, scale), y, w, l2)
     model = LinearModel(mode, names, mean, scale, weights, bias)
-    Xc, yc, wc, _, _ = dataset(records, mode, ("calib",), names)
+    # Calibrated on machine vs human translation only: that is the question p answers
+    # (native English is kept low by training, and checked as a false-positive rate).
+    Xc, yc, wc, _, _ = dataset([r for r in records if r["label"] != "original"], mode, ("calib",), names)
     zc = np.array([model.raw_logit(dict(zip(names, row))) for row in Xc])
     a, b = fit_platt(zc, yc, wc)
     model = LinearModel(mode, names, mean, scale, weights, bias, a, b)
@@ -202,7 +224,7 @@ def main(argv: list[str] | None = None) -> int:
         records = list(extract_all(todo, progress=progress).values())
     for r in records:
         _derive(r)
-    lexicon = add_lexical(records, build_examples(args.data or DEFAULT_DATA))
+    lexicons = add_lexical(records, build_examples(args.data or DEFAULT_DATA))
     models, infos = {}, {}
     for mode in ("with_source", "text_only"):
         models[mode], infos[mode] = train_mode(records, mode)
@@ -211,7 +233,7 @@ def main(argv: list[str] | None = None) -> int:
             "feature_version": FEATURE_VERSION, "encoder": "use", "training": infos,
             "command": "python -m auditor.mtdetect.train"}
     meta["excluded_features"] = sorted(EXCLUDED)
-    Detector(VERSION, models, meta, lexicon).save(args.out)
+    Detector(VERSION, models, meta, lexicons).save(args.out)
     print(f"wrote {args.out}", file=sys.stderr)
     return 0
 

@@ -99,7 +99,7 @@ def _learned(result: DocumentResult, docs: dict[str, SegmentedDocument], mode: s
         detector = load_detector()
     except DetectorUnavailable:
         return None
-    p, lines = predict(extract_features(result, docs, mode, lexicon=detector.lexicon), mode, detector)
+    p, lines = predict(extract_features(result, docs, mode, lexicons=detector.lexicons), mode, detector)
     p = min(max(p, 1e-6), 1 - 1e-6)
     head = f"MT detector v{detector.version} ({mode.replace('_', ' ')}): p={p:.2f}"
     return math.log(p / (1 - p)), [head, *lines]
