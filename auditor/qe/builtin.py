@@ -1,0 +1,136 @@
+"""Loading and running the built-in QE model (``models/qe-builtin``).
+
+The directory is transformers-style: ``config.json`` (architecture, feature lists,
+normalisation constants, version), ``model.safetensors`` (weights) and one gzipped
+lexicon table per trained language pair under ``lexicons/``.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import numpy as np
+
+from .embedding import USE_LANGS, embed
+from .features import SEGMENT_FEATURES, WORD_FEATURES, PairFeatures, batch_features
+from .interface import QEModel, QEModelError
+from .lexicon import Lexicon
+
+FORMAT_KEY = "auditor_qe"
+
+
+def default_model_dir() -> Path:
+    """``models/qe-builtin`` at the project root."""
+    return Path(__file__).resolve().parents[2] / "models" / "qe-builtin"
+
+
+class BuiltinQEModel(QEModel):
+    """Feature MLP trained on MLQE-PE; see the model card in the model directory.
+
+    ``use_embeddings=False`` skips the sentence encoder (much faster, somewhat worse;
+    the network was trained with the embedding randomly hidden, so it knows this case).
+    """
+
+    def __init__(self, path: str | Path, *, use_embeddings: bool = True, word_threshold: float = 0.5) -> None:
+        import torch
+        from safetensors.torch import load_file
+
+        self.path = Path(path)
+        try:
+            cfg = json.loads((self.path / "config.json").read_text(encoding="utf-8"))
+            meta = cfg[FORMAT_KEY]
+            if list(meta["segment_features"]) != list(SEGMENT_FEATURES) or list(meta["word_features"]) != list(WORD_FEATURES):
+                raise QEModelError(f"{self.path}: model features differ from this auditor version; retrain the model")
+            self.config = cfg
+            self.pairs: list[str] = list(meta["pairs"])
+            self.seg_mean = np.asarray(meta["segment_mean"], dtype=np.float32)
+            self.seg_std = np.asarray(meta["segment_std"], dtype=np.float32)
+            self.word_mean = np.asarray(meta["word_mean"], dtype=np.float32)
+            self.word_std = np.asarray(meta["word_std"], dtype=np.float32)
+            self.word_offset = float(meta.get("word_logit_offset", 0.0))
+            self.version = str(meta.get("version", "0"))
+            from .net import build_net
+
+            self.net = build_net(len(SEGMENT_FEATURES), len(WORD_FEATURES), len(self.pairs), **meta.get("net", {}))
+            state = load_file(str(self.path / "model.safetensors"))
+            self.net.load_state_dict(state)
+        except QEModelError:
+            raise
+        except Exception as exc:  # malformed json, missing keys, wrong tensor shapes
+            msg = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            raise QEModelError(f"{self.path}: not a usable auditor QE model ({type(exc).__name__}: {msg[:160]})") from None
+        self.net.eval()
+        self._torch = torch
+        self.use_embeddings = use_embeddings
+        self.word_threshold = word_threshold
+        self._lex: dict[str, Lexicon | None] = {}
+
+    @property
+    def name(self) -> str:  # type: ignore[override]
+        return str(self.config.get("name", "qe-builtin"))
+
+    @property
+    def signature(self) -> str:
+        emb = "use-v3" if self.use_embeddings else "none"
+        return f"qe:{self.name}|v:{self.version}|emb:{emb}|wthr:{self.word_threshold:g}"
+
+    def lexicon(self, pair: str) -> Lexicon | None:
+        """The lexicon of ``pair`` ("en-de"), loaded once; None when the pair was not trained."""
+        if pair not in self._lex:
+            f = self.path / "lexicons" / f"{pair}.tsv.gz"
+            try:
+                self._lex[pair] = Lexicon.load(pair, f) if f.exists() else None
+            except (OSError, ValueError, EOFError) as exc:
+                raise QEModelError(f"{f}: malformed lexicon ({exc})") from None
+        return self._lex[pair]
+
+    def pair_index(self, pair: str) -> int:
+        return self.pairs.index(pair) + 1 if pair in self.pairs else 0
+
+    def features(
+        self, sources: list[str], translations: list[str], src_lang: str, tgt_lang: str
+    ) -> list[PairFeatures]:
+        pair = f"{src_lang}-{tgt_lang}"
+        cos = None
+        if self.use_embeddings and src_lang in USE_LANGS and tgt_lang in USE_LANGS:
+            u, v = embed(sources), embed(translations)
+            cos = (u * v).sum(axis=1)
+        return batch_features(sources, translations, self.lexicon(pair), cos)
+
+    def run(self, feats: list[PairFeatures], pair_idx: int) -> tuple[np.ndarray, list[np.ndarray]]:
+        """z-scores and per-word error probabilities from precomputed features."""
+        torch = self._torch
+        seg = (np.stack([f.segment for f in feats]) - self.seg_mean) / self.seg_std
+        pairs = torch.full((len(feats),), pair_idx, dtype=torch.long)
+        with torch.no_grad():
+            z = self.net.segment(torch.from_numpy(seg.astype(np.float32)), pairs)
+            counts = [len(f.words) for f in feats]
+            probs: list[np.ndarray] = []
+            if sum(counts):
+                w = (np.concatenate([f.words for f in feats]) - self.word_mean) / self.word_std
+                zz = torch.repeat_interleave(z, torch.tensor(counts))
+                pp = torch.full((len(w),), pair_idx, dtype=torch.long)
+                logit = self.net.word(torch.from_numpy(w.astype(np.float32)), pp, zz) - self.word_offset
+                flat = torch.sigmoid(logit).numpy()
+                probs = list(np.split(flat, np.cumsum(counts)[:-1]))
+            else:
+                probs = [np.zeros(0, dtype=np.float32) for _ in feats]
+        return z.numpy(), probs
+
+    def _predict(self, sources, translations, src_lang, tgt_lang, batch_size):
+        pair_idx = self.pair_index(f"{src_lang}-{tgt_lang}")
+        scores: list[float] = []
+        word_probs: list[list[tuple[int, int, float]]] = []
+        for i in range(0, len(sources), batch_size):
+            s, t = sources[i : i + batch_size], translations[i : i + batch_size]
+            feats = self.features(s, t, src_lang, tgt_lang)
+            z, probs = self.run(feats, pair_idx)
+            for f, zi, pr, tr in zip(feats, z, probs, t):
+                if not tr.strip():
+                    scores.append(0.0)  # nothing translated: worst score, no words
+                else:
+                    scores.append(1.0 / (1.0 + math.exp(-float(zi))))
+                word_probs.append([(a, b, round(float(p), 6)) for (a, b, _), p in zip(f.tokens, pr)])
+        return scores, word_probs
