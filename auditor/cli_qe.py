@@ -65,12 +65,22 @@ def run_qe(args: argparse.Namespace, usage_error: type[Exception]) -> int:
         result = model.predict(src, mt, src_lang, mt_lang)
     except QEModelError as exc:
         raise usage_error(str(exc)) from None
-    data = result.to_json() if hasattr(result, "to_json") else result
+    data = {
+        "schema": "auditor.qe/1",
+        "signature": result.signature,
+        "segments": [
+            {"score": round(float(score), 6),
+             "spans": [{"start": sp.start, "end": sp.end, "text": sp.text, "p_error": round(float(sp.p_error), 6)}
+                       for sp in spans]}
+            for score, spans in zip(result.scores, result.spans)
+        ],
+        "system_score": round(float(result.system_score), 6),
+    }
     if args.json is None:
         from rich.console import Console
         from rich.table import Table
 
-        table = Table(title=f"QE ({data.get('model', 'built-in')}): system score {data['system_score']:.3f}")
+        table = Table(title=f"QE system score {data['system_score']:.3f}", caption=data["signature"])
         table.add_column("#", justify="right")
         table.add_column("score", justify="right")
         table.add_column("translation (error spans marked)")

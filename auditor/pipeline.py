@@ -148,15 +148,15 @@ def _quality_estimate(source, doc, alignment, scores, link, config):
     weights = []
     values = []
     translation = link is not None and link.relation == "translation"
-    for (k, _), segs, seg_result in zip(beads, pieces, result.segments):
+    for (k, _), segs, score, spans in zip(beads, pieces, result.scores, result.spans):
         ps = pair_scores[k] if k < len(pair_scores) and pair_scores[k] is not None else PairScores()
-        pair_scores[k] = replace(ps, qe=round(float(seg_result.score), 4))
+        pair_scores[k] = replace(ps, qe=round(float(score), 4))
         n_words = sum(len(s.text.split()) for s in segs)
         weights.append(n_words)
-        values.append(float(seg_result.score))
+        values.append(float(score))
         if not translation:
             continue
-        for span in seg_result.spans:
+        for span in spans:
             if span.p_error < QE_SPAN_THRESHOLD:
                 continue
             start = _bead_offset(segs, span.start)
@@ -177,7 +177,7 @@ def _quality_estimate(source, doc, alignment, scores, link, config):
         scores = replace(scores, qe=doc_qe, pairs=tuple(pair_scores))
     else:
         scores = replace(scores, qe=doc_qe)
-    sig = getattr(model, "signature", None)
+    sig = result.signature
     if sig:
         scores = replace(scores, signatures={**scores.signatures, "qe": sig})
     return scores, findings
