@@ -9,7 +9,7 @@ training (``~/.cache/auditor-mtdetect``); missing ones are extracted through the
 pipeline first (about a second per candidate on a busy 2-core CPU).
 
     python benchmarks/bench_mtdetect.py [--model models/mt-detector/detector.json]
-        [--full] [--reliability]
+        [--full] [--reliability] [--workers 2]
 
 ``--full`` uses every eval window instead of the training budget (slow);
 ``--reliability`` also prints the reliability-diagram bins of each mode.
@@ -125,6 +125,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--model", default=str(MODEL_FILE))
     ap.add_argument("--full", action="store_true")
     ap.add_argument("--reliability", action="store_true")
+    ap.add_argument("--workers", type=int, default=2, help="processes for feature extraction")
     args = ap.parse_args(argv)
     import torch
 
@@ -133,7 +134,7 @@ def main(argv: list[str] | None = None) -> int:
     if not args.full:
         examples = subsample(examples)
     ev = [e for e in examples if e.split == "eval"]
-    records = list(extract_all(ev).values())
+    records = list(extract_all(ev, workers=args.workers).values())
     detector = read_detector(args.model)
     add_shipped_lexical(records, {e.id: e for e in ev}, detector)
     res = evaluate(records, detector)

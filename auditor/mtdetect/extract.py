@@ -108,22 +108,47 @@ def features_of_group(group: list[Example]) -> list[dict]:
     return out
 
 
+def _worker_init() -> None:
+    """One BLAS/torch thread per worker: the workers are the parallelism."""
+    try:
+        import torch
+
+        torch.set_num_threads(1)
+    except ImportError:  # pragma: no cover - torch is a project dependency
+        pass
+
+
 def extract_all(examples: list[Example], path: Path | None = None,
-                progress: Callable[[int, int], None] | None = None) -> dict[str, dict]:
-    """Features of every example, computing only those not cached yet (appends to the cache)."""
+                progress: Callable[[int, int], None] | None = None, workers: int = 1) -> dict[str, dict]:
+    """Features of every example, computing only those not cached yet (appends to the cache).
+
+    ``workers`` > 1 audits windows in that many processes (each loads the encoder once);
+    only this process writes the cache.
+    """
     path = path or cache_path()
     path.parent.mkdir(parents=True, exist_ok=True)
     cached = load_cache(path)
-    todo = [g for g in _groups(ex for ex in examples if ex.id not in cached)]
+    todo = list(_interleave([g for g in _groups(ex for ex in examples if ex.id not in cached)]))
     with path.open("a", encoding="utf-8") as fh:
-        for k, group in enumerate(_interleave(todo)):
-            for rec in features_of_group(group):
-                cached[rec["id"]] = rec
-                fh.write(json.dumps(rec) + "\n")
-            fh.flush()
-            if progress is not None:
-                progress(k + 1, len(todo))
+        if workers > 1 and len(todo) > 1:
+            from concurrent.futures import ProcessPoolExecutor
+
+            with ProcessPoolExecutor(max_workers=workers, initializer=_worker_init) as pool:
+                results = pool.map(features_of_group, todo, chunksize=4)
+                _write(results, cached, fh, progress, len(todo))
+        else:
+            _write(map(features_of_group, todo), cached, fh, progress, len(todo))
     return {ex.id: cached[ex.id] for ex in examples if ex.id in cached}
+
+
+def _write(results: Iterable[list[dict]], cached: dict[str, dict], fh, progress, total: int) -> None:
+    for k, recs in enumerate(results):
+        for rec in recs:
+            cached[rec["id"]] = rec
+            fh.write(json.dumps(rec) + "\n")
+        fh.flush()
+        if progress is not None:
+            progress(k + 1, total)
 
 
 def _interleave(groups: list[list[Example]]) -> Iterator[list[Example]]:

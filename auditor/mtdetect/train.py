@@ -201,6 +201,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", default=str(MODEL_FILE))
     ap.add_argument("--full", action="store_true", help="use every window, not the CPU budget of data.BUDGET")
     ap.add_argument("--cached-only", action="store_true", help="train on the features already cached, extract nothing")
+    ap.add_argument("--workers", type=int, default=2, help="processes for feature extraction (default 2)")
     args = ap.parse_args(argv)
     import torch
 
@@ -221,7 +222,7 @@ def main(argv: list[str] | None = None) -> int:
         cached = load_cache_dir()
         records = [cached[e.id] for e in todo if e.id in cached]
     else:
-        records = list(extract_all(todo, progress=progress).values())
+        records = list(extract_all(todo, progress=progress, workers=args.workers).values())
     for r in records:
         _derive(r)
     lexicons = add_lexical(records, build_examples(args.data or DEFAULT_DATA))
