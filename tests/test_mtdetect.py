@@ -294,3 +294,30 @@ def test_cross_fit_scores_are_out_of_fold() -> None:
     labels = [g % 2 for g in range(10)]
     scores = cross_fit_scores(texts, labels, [str(g) for g in range(10)], folds=5, min_count=1)
     assert all(abs(s) < 1e-9 for s in scores)
+
+
+# --- extraction through the real pipeline stages ----------------------------------
+
+
+def test_features_of_group_runs_the_pipeline_stages() -> None:
+    from auditor.mtdetect.extract import features_of_group
+
+    src = ("Der Minister reiste am Montag nach Peking.", "Er traf dort seinen Amtskollegen.",
+           "Die Gespräche dauerten drei Stunden.")
+    human = ("The minister travelled to Beijing on Monday.", "There he met his counterpart.",
+             "The talks went on for three hours.")
+    mt = ("The minister traveled to Beijing on Monday.", "He met his counterpart there.",
+          "The conversations lasted three hours.")
+    group = [mdata.Example(id=f"t:{lab}", pair="de-en", label=lab, split="eval", start=0, end=3, lines=lines,
+                           source_lines=src, source_lang="de", system=lab)
+             for lab, lines in (("human", human), ("mt", mt))]
+    recs = features_of_group(group)
+    assert [r["id"] for r in recs] == ["t:human", "t:mt"]
+    for r in recs:
+        ws = r["with_source"]
+        assert ws["one_one_share"] == 1.0 and ws["source_coverage"] == 1.0 and 0.3 < ws["xsim_mean"] <= 1.0
+        assert ws["numbers_kept"] == 1.0 and "xsim_mean" not in r["text_only"]
+    native = mdata.Example(id="n", pair="en:en-de", label="original", split="eval", start=0, end=2,
+                           lines=("Plain English text here.", "And another line."))
+    (rec,) = features_of_group([native])
+    assert "with_source" not in rec and rec["text_only"]["sent_len_mean"] > 0
