@@ -66,6 +66,8 @@ class BuiltinQEModel(QEModel):
         self.use_embeddings = use_embeddings
         self.word_threshold = word_threshold
         self._lex: dict[str, Lexicon | None] = {}
+        #: optional on-disk embedding cache (benchmarks/training reuse vectors; None at run time)
+        self.embedding_cache: Path | None = None
 
     @property
     def name(self) -> str:  # type: ignore[override]
@@ -95,7 +97,8 @@ class BuiltinQEModel(QEModel):
         pair = f"{src_lang}-{tgt_lang}"
         cos = None
         if self.use_embeddings and src_lang in USE_LANGS and tgt_lang in USE_LANGS:
-            u, v = embed(sources), embed(translations)
+            u = embed(sources, cache_dir=self.embedding_cache)
+            v = embed(translations, cache_dir=self.embedding_cache)
             cos = (u * v).sum(axis=1)
         return batch_features(sources, translations, self.lexicon(pair), cos)
 

@@ -21,6 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .builtin import FORMAT_KEY
 from .data import PAIRS, extract, read_da, read_pe
 from .embedding import USE_LANGS, default_cache_dir, embed
 from .features import SEGMENT_FEATURES, WORD_FEATURES, pair_features
@@ -295,7 +296,7 @@ def main(argv: list[str] | None = None) -> int:
         "name": "qe-builtin",
         "architectures": ["QENet"],
         "model_type": "auditor-qe-mlp",
-        FORMAT_KEY_: {
+        FORMAT_KEY: {
             "version": VERSION,
             "pairs": pairs,
             "encoder": "use-v3 (cosine only, when both languages are among USE's 16)",
@@ -317,8 +318,6 @@ def main(argv: list[str] | None = None) -> int:
     log.info("wrote %s (%.0fs)", out, time.time() - t0)
     return 0
 
-
-FORMAT_KEY_ = "auditor_qe"
 
 if __name__ == "__main__":
     raise SystemExit(main())
