@@ -167,13 +167,20 @@ def link_documents(
 
     links: dict[str, Link] = {}
     best: dict[str, _PairEvidence] = {}
+    # An article that is itself the reprint side of some pair is "derived". Between two
+    # equally strong candidate sources, prefer one that is not derived: the translations
+    # of one original are also close to each other, and the original is the better source.
+    derived = {(p.b if p.source == p.a else p.a) for p in found if p.relation != "same_story"}
+
+    def _key(p: _PairEvidence) -> tuple[int, bool, float]:
+        return (RELATION_RANK[p.relation], p.source not in derived, p.score)
+
     for p in found:
         reprint = p.b if p.source == p.a else p.a
         if p.relation == "same_story":
             continue
         cur = best.get(reprint)
-        key = (RELATION_RANK[p.relation], p.score)
-        if cur is None or key > (RELATION_RANK[cur.relation], cur.score):
+        if cur is None or _key(p) > _key(cur):
             best[reprint] = p
     # Break cycles (A<-B<-A cannot happen; longer ones can with mixed evidence).
     for reprint in sorted(best):
