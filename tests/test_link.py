@@ -101,3 +101,26 @@ def test_forced_link_same_language():
     a, b = seg_doc(STORY, doc_id="a"), seg_doc(STORY[:2], doc_id="b")
     link = force_link(b, a, table_embed({}))
     assert link.forced and link.source_id == "a" and link.relation == "edited_copy"
+
+
+def test_sibling_translations_link_to_the_original():
+    """es and pt translations of one English article are close to each other too; both
+    must name the English original as their source, with the deciding cue recorded."""
+    rng = np.random.default_rng(3)
+    table = {}
+    es = [f"Frase {i} en español sobre la visita." for i in range(5)]
+    pt = [f"Frase {i} em português sobre a visita." for i in range(5)]
+    for e, s, p in zip(STORY, es, pt):
+        v = rng.normal(size=8)
+        v /= np.linalg.norm(v)
+        table[e] = v
+        for t, scale in ((s, 0.15), (p, 0.15)):
+            w = v + rng.normal(size=8) * scale
+            table[t] = w / np.linalg.norm(w)
+    docs = [seg_doc(pt, lang="pt", doc_id="a-pt"), seg_doc(es, lang="es", doc_id="b-es"),
+            seg_doc(STORY, doc_id="z-en")]
+    links = link_documents(docs, table_embed(table), encoder_name="use")
+    assert links["a-pt"].source_id == "z-en" and links["a-pt"].relation == "translation"
+    assert links["b-es"].source_id == "z-en" and links["b-es"].relation == "translation"
+    assert links["b-es"].evidence["direction"] in ("language prior", "hub")
+    assert "z-en" not in links or links["z-en"].relation == "same_story"
