@@ -54,9 +54,9 @@ def run_check(args: argparse.Namespace, usage_error: type[Exception]) -> int:
                            disable=tuple(args.disable))
     except ConfigError as exc:
         raise usage_error(str(exc)) from None
-    for g in config.glossaries:
-        if not Path(g).is_file():
-            raise usage_error(f"glossary not found: {g}")
+    from .cli import validate_glossaries
+
+    validate_glossaries([str(g) for g in config.glossaries], usage_error)
 
     from . import pipeline
 

@@ -307,7 +307,8 @@ def audit_documents(
             alignment = align(source, d, encoder=encoder)
             scores = score_pair(source, d, alignment)
         qe_findings: list[Finding] = []
-        if alignment is not None and scores is not None and config.qe:
+        # QE estimates translation quality: on a same-language copy it has nothing to say.
+        if alignment is not None and scores is not None and config.qe and link.relation == "translation":
             scores, qe_findings = _quality_estimate(source, d, alignment, scores, link, config)
         cluster = tuple(o for o in seg if o.id != d.id)
         findings = run_checks(d, source=source, alignment=alignment, cluster=cluster, config=config,
