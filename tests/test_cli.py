@@ -136,3 +136,12 @@ def test_segmented_input_uses_line_numbers(tmp_path, capsys):
     code, rep = run_json(["compare", str(en), str(es), "--segmented"], capsys)
     d = next(d for d in rep["documents"] if d["path"] == str(es))
     assert [(p["source"], p["reprint"]) for p in d["alignment"]] == [([0], [0]), ([1], [1]), ([2], [2])]
+
+
+def test_no_link_judges_each_file_alone(capsys):
+    files = sorted(str(p) for p in EXAMPLES.glob("00[01]_*"))
+    code, rep = run_json(["audit", "--no-link", *files], capsys)
+    assert code == 0 and len(rep["documents"]) == 2
+    for d in rep["documents"]:
+        assert d["source"] is None and d["alignment"] == []
+        assert d["verdict"]["mode"] == "text_only" and d["verdict"]["label"] == "original"
