@@ -67,6 +67,8 @@ def align(
         lexical_weight=params.lexical_weight,
         languages=(source.language, reprint.language),
         merge_embedding=params.merge_embedding,
+        anchor_min_similarity=params.anchor_min_similarity,
+        anchor_min_margin=params.anchor_min_margin,
     )
     anchors = find_anchors(
         sim.raw[(1, 1)], sim.norm[(1, 1)], min_similarity=params.anchor_min_similarity, min_margin=params.anchor_min_margin
