@@ -66,9 +66,27 @@ class BatchSummary:
 
 # ---- worker side ----------------------------------------------------------------------
 
+#: Environment that makes numeric libraries single-threaded in worker processes.
+SINGLE_THREAD_ENV = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
+                     "AUDITOR_THREADS": "1"}
+
+
 def _init_worker() -> None:
-    """Pool initializer: one thread per worker (the cores are the parallelism)."""
-    os.environ.setdefault("OMP_NUM_THREADS", "1")
+    """Pool initializer: one thread per worker (the cores are the parallelism).
+
+    Environment variables only reach OpenBLAS before numpy is loaded, and a spawned
+    worker has already imported numpy (with the batch modules) when this runs, so the
+    limit is also applied at run time (``threadpoolctl``) and to torch. Two BLAS threads
+    per worker on two cores made USE encoding about four times slower (spinning).
+    """
+    for key, value in SINGLE_THREAD_ENV.items():
+        os.environ.setdefault(key, value)
+    try:
+        from threadpoolctl import threadpool_limits
+
+        threadpool_limits(1)
+    except Exception:  # threadpoolctl missing: the spawn environment still applies
+        pass
     try:
         import torch
 
@@ -189,6 +207,9 @@ class _Pool:
             import multiprocessing as mp
             from concurrent.futures import ProcessPoolExecutor
 
+            # Spawned workers inherit the environment: set before they import numpy.
+            for key, value in SINGLE_THREAD_ENV.items():
+                os.environ.setdefault(key, value)
             self._pool = ProcessPoolExecutor(max_workers=self.jobs, initializer=_init_worker,
                                              mp_context=mp.get_context("spawn"))
         return self._pool
