@@ -309,7 +309,20 @@ def find_dates(text: str, lang: str) -> list[DateMention]:
 
     Dates win over bare weekdays; a weekday printed next to a date ("Sunday, June 18")
     is part of that date's mention. Unknown languages fall back to English.
+
+    Results are memoised (mentions are frozen; each caller gets its own list): the
+    date check scans a sentence once for the reprint, again as an aligned source and
+    again as a cluster neighbour, about half of all calls on a news set.
     """
+    return list(_find_dates_cached(text, lang))
+
+
+@lru_cache(maxsize=8192)
+def _find_dates_cached(text: str, lang: str) -> tuple[DateMention, ...]:
+    return tuple(_find_dates(text, lang))
+
+
+def _find_dates(text: str, lang: str) -> list[DateMention]:
     lang = _lang(lang)
     gram = _grammar(lang)
     found: list[DateMention] = []
