@@ -117,7 +117,7 @@ QE_SPAN_THRESHOLD = 0.5
 _QE_MODELS: dict[tuple[object, str | None], object] = {}
 
 
-def _qe_model(config: AuditConfig):
+def qe_model(config: AuditConfig):
     """The QE model for this run (loaded once per process), or None when not shipped."""
     try:
         from .qe import QEModelError, load_qe_model
@@ -134,6 +134,9 @@ def _qe_model(config: AuditConfig):
         model = None  # a build without the built-in model: audit without QE
     _QE_MODELS[key] = model
     return model
+
+
+_qe_model = qe_model  # the name the stages use
 
 
 def _quality_estimate(source, doc, alignment, scores, link, config):

@@ -108,11 +108,10 @@ _QE_OK: dict[str | None, bool] = {}
 def _qe_available(model: str | None) -> bool:
     """Whether the QE model loads in this process (a missing model disables QE, not the run)."""
     if model not in _QE_OK:
-        try:
-            from ..qe import load_qe_model
+        try:  # the pipeline's process-wide instance: the audits reuse it (no second load)
+            from ..pipeline import AuditConfig, qe_model
 
-            load_qe_model(model)
-            _QE_OK[model] = True
+            _QE_OK[model] = qe_model(AuditConfig(qe_model=model)) is not None
         except Exception:
             _QE_OK[model] = False
     return _QE_OK[model]
