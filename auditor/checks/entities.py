@@ -23,7 +23,7 @@ import csv
 import os
 import re
 import unicodedata
-from collections import Counter, defaultdict
+from collections import Counter, OrderedDict, defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -114,6 +114,13 @@ def _has_lower(s: str) -> bool:
 _BODY_PREFIX_OK = {"the", "el", "la", "le", "der", "die", "das", "o", "a", "il", "un", "u.n.", "onu", "uno", "l'"}
 
 
+#: Mentions already found, by (compiled alias pattern, text). The cluster rule scans
+#: every sentence of every other article for each article of a set (quadratic in the
+#: set's size), so the same sentences come back again and again; mentions are frozen.
+_MENTIONS: OrderedDict[tuple[re.Pattern[str], str], tuple[dict[str, Alias], tuple[Mention, ...]]] = OrderedDict()
+_MENTIONS_MAX = 20_000
+
+
 def find_mentions(text: str, path: str | None = None) -> list[Mention]:
     """Every alias-table entity named in ``text``.
 
@@ -123,6 +130,17 @@ def find_mentions(text: str, path: str | None = None) -> list[Mention]:
     pattern, by_key = _matcher(path)
     if pattern is None:
         return []
+    key = (pattern, text)
+    got = _MENTIONS.get(key)
+    if got is None or got[0] is not by_key:  # same pattern from another alias table: rescan
+        got = (by_key, tuple(_scan_mentions(text, pattern, by_key)))
+        _MENTIONS[key] = got
+        if len(_MENTIONS) > _MENTIONS_MAX:
+            _MENTIONS.popitem(last=False)
+    return list(got[1])
+
+
+def _scan_mentions(text: str, pattern: re.Pattern[str], by_key: dict[str, Alias]) -> list[Mention]:
     out: list[Mention] = []
     for m in pattern.finditer(text):
         surface = re.sub(r"\s+", " ", m.group(0))

@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from ..types import Finding, SegmentedDocument
 from .base import CheckContext, make_finding
@@ -64,24 +65,37 @@ def _is_mid(text: str, pos: int) -> bool:
 def collect(texts: list[str], doc_text: str) -> NameStats:
     """Count the capitalised words of every text (``doc_text`` is also counted on its own)."""
     st = NameStats()
-    for i, t in enumerate(texts):
-        for m in _CAP.finditer(t):
-            w = m.group(1)
+    for t in texts:
+        caps, lower, runs = _text_stats(t)
+        mine = t is doc_text
+        for w, plain, mid in caps:
             st.total[w] += 1
-            if not m.group(2):
+            if plain:
                 st.plain[w] += 1
-            if t is doc_text:
+            if mine:
                 st.in_doc[w] += 1
-            if _is_mid(t, m.start()):
+            if mid:
                 st.mid[w] += 1
-        for w in _WORD.findall(t):
-            if w[0].islower():
-                st.lower.add(fold(w))
-        for _s, _e, toks in name_runs(t):
+        st.lower |= lower
+        for toks in runs:
             st.runs[toks] += 1
             for tok in toks:
                 st.companions.setdefault(tok, set()).update(x for x in toks if x != tok)
     return st
+
+
+@lru_cache(maxsize=4096)
+def _text_stats(t: str) -> tuple[tuple[tuple[str, bool, bool], ...], frozenset[str], tuple[tuple[str, ...], ...]]:
+    """One text's capitalised words (word, no apostrophe after it, mid-sentence), folded
+    lowercase words and full-name runs.
+
+    Memoised because every article of a set counts the texts of all the others: without
+    it a set of n articles scans n * n texts.
+    """
+    caps = tuple((m.group(1), not m.group(2), _is_mid(t, m.start())) for m in _CAP.finditer(t))
+    lower = frozenset(fold(w) for w in _WORD.findall(t) if w[0].islower())
+    runs = tuple(toks for _s, _e, toks in name_runs(t))
+    return caps, lower, runs
 
 
 def _is_person_name(st: NameStats, w: str) -> bool:
