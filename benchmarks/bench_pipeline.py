@@ -24,14 +24,24 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(ROOT))
 
 
-def timed(cmd: list[str], repeat: int = 3) -> float:
-    best = float("inf")
+def timed(cmd: list[str], repeat: int = 3) -> tuple[float, float]:
+    """Best wall time and best CPU time (user + system of the child) over ``repeat`` runs.
+
+    CPU time is reported too because on a shared machine wall time mostly measures
+    the other users; CPU time is what this program costs.
+    """
+    import resource
+
+    best, best_cpu = float("inf"), float("inf")
     for _ in range(repeat):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         t = time.perf_counter()
         subprocess.run(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False,
                        env={**os.environ, "NO_COLOR": "1"})
         best = min(best, time.perf_counter() - t)
-    return best
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        best_cpu = min(best_cpu, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime))
+    return best, best_cpu
 
 
 def mixed_set(n_per_lang: int = 50, seed: int = 7):
@@ -58,25 +68,30 @@ def main() -> None:
     from rich.table import Table
 
     exe = [sys.executable, "-m", "auditor"]
-    help_s = timed(exe + ["--help"], repeat=5)
-    cold_s = timed(exe + ["audit", "examples/blinken-2023-06/", "--quiet"], repeat=3)
+    load_before = os.getloadavg()[0]
+    help_s, help_cpu = timed(exe + ["--help"], repeat=5)
+    cold_s, cold_cpu = timed(exe + ["audit", "examples/blinken-2023-06/", "--quiet"], repeat=3)
 
     from auditor.pipeline import AuditConfig, audit_documents
 
     docs = mixed_set()
     audit_documents(docs[:5], AuditConfig())  # warm: load encoder, sacrebleu, langdetect
-    t = time.perf_counter()
+    t, c = time.perf_counter(), time.process_time()
     result = audit_documents(docs, AuditConfig())
-    warm_s = time.perf_counter() - t
+    warm_s, warm_cpu = time.perf_counter() - t, time.process_time() - c
 
-    table = Table(title="auditor pipeline speed (2-core CPU)")
+    load_after = os.getloadavg()[0]
+    table = Table(title=f"auditor pipeline speed ({os.cpu_count()}-core CPU, load average "
+                        f"{load_before:.1f} -> {load_after:.1f})")
     table.add_column("measure")
-    table.add_column("value", justify="right")
-    table.add_column("target", justify="right")
-    table.add_row("auditor --help (best of 5)", f"{help_s:.2f} s", "< 0.5 s")
-    table.add_row("example corpus, cold process (best of 3)", f"{cold_s:.2f} s", "< 5 s")
-    table.add_row(f"mixed NTREX set: {len(docs)} articles, warm", f"{warm_s:.1f} s", "")
-    table.add_row("articles per second", f"{len(result.documents) / warm_s:.1f}", "")
+    table.add_column("wall", justify="right")
+    table.add_column("CPU", justify="right")
+    table.add_column("target (wall)", justify="right")
+    table.add_row("auditor --help (best of 5)", f"{help_s:.2f} s", f"{help_cpu:.2f} s", "< 0.5 s")
+    table.add_row("example corpus, cold process (best of 3)", f"{cold_s:.2f} s", f"{cold_cpu:.2f} s", "< 5 s")
+    table.add_row(f"mixed NTREX set: {len(docs)} articles, warm", f"{warm_s:.1f} s", f"{warm_cpu:.1f} s", "")
+    table.add_row("articles per second", f"{len(result.documents) / warm_s:.1f}",
+                  f"{len(result.documents) / warm_cpu:.1f}", "")
     Console().print(table)
 
 
