@@ -324,7 +324,14 @@ def audit_documents(
         # QE estimates translation quality: on a same-language copy it has nothing to say.
         if alignment is not None and scores is not None and config.qe and link.relation == "translation":
             scores, qe_findings = _quality_estimate(source, d, alignment, scores, link, config)
-        cluster = tuple(o for o in seg if o.id != d.id)
+        # The cluster is the article's story: every other input of a linked audit; with
+        # declared pairs (compare --pairs) only its own source; none with --no-link.
+        if pairs is not None:
+            cluster = (source,) if source is not None else ()
+        elif config.link:
+            cluster = tuple(o for o in seg if o.id != d.id)
+        else:
+            cluster = ()
         findings = run_checks(d, source=source, alignment=alignment, cluster=cluster, config=config,
                               extra=qe_findings)
         results.append(DocumentResult(doc=d, link=link, alignment=alignment, scores=scores, findings=findings))
