@@ -114,10 +114,10 @@ def _has_lower(s: str) -> bool:
 _BODY_PREFIX_OK = {"the", "el", "la", "le", "der", "die", "das", "o", "a", "il", "un", "u.n.", "onu", "uno", "l'"}
 
 
-#: Mentions already found, by (compiled alias pattern, text). The cluster rule scans
+#: Mentions already found, by (alias table, text). The cluster rule scans
 #: every sentence of every other article for each article of a set (quadratic in the
 #: set's size), so the same sentences come back again and again; mentions are frozen.
-_MENTIONS: OrderedDict[tuple[re.Pattern[str], str], tuple[dict[str, Alias], tuple[Mention, ...]]] = OrderedDict()
+_MENTIONS: OrderedDict[tuple[int, str], tuple[dict[str, Alias], tuple[Mention, ...]]] = OrderedDict()
 _MENTIONS_MAX = 20_000
 
 
@@ -130,9 +130,11 @@ def find_mentions(text: str, path: str | None = None) -> list[Mention]:
     pattern, by_key = _matcher(path)
     if pattern is None:
         return []
-    key = (pattern, text)
+    # Keyed by the alias table's identity (hashing the compiled pattern would hash its
+    # whole alternation every call); the entry holds the table, so its id stays unique.
+    key = (id(by_key), text)
     got = _MENTIONS.get(key)
-    if got is None or got[0] is not by_key:  # same pattern from another alias table: rescan
+    if got is None or got[0] is not by_key:
         got = (by_key, tuple(_scan_mentions(text, pattern, by_key)))
         _MENTIONS[key] = got
         if len(_MENTIONS) > _MENTIONS_MAX:
