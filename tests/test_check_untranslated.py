@@ -75,3 +75,14 @@ def test_same_language_source_with_the_phrase_is_clean():
     src = seg_doc(["The minister said que el gobierno de la nación would respond."], "en", "s")
     rep = seg_doc(["The minister said que el gobierno de la nación would respond."], "en", "r")
     assert _run(rep, src) == []
+
+
+def test_headlines_and_product_names_misidentified_by_langdetect_are_clean():
+    """A confident but wrong language call on names, listings or headlines is not backed
+    by the text (no foreign function words), so nothing is flagged."""
+    lines = ["The shop lists its bestsellers.", "Dimax Micro Ultimate Mattress, size 160x200 cm, firm.",
+             "Elite League: Dundee Stars 5-3 Belfast Giants", "Putin really didn't like Maidan at all."]
+    doc = seg_doc(lines)
+    for k, lang in ((1, "it"), (2, "de"), (3, "id")):
+        doc = _relabel(doc, k, lang, 0.99)
+    assert _run(doc) == []

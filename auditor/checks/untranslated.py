@@ -199,6 +199,28 @@ def _sentence_language(seg_text: str, doc_lang: str) -> tuple[str, float] | None
     return (best[0], best[1] / len(words)) if best else None
 
 
+def _corroborated(seg_text: str, lang: str, doc_lang: str) -> bool:
+    """Does the text itself back the language identifier's call?
+
+    langdetect is confident about headlines, product listings and name lists for the
+    wrong reasons ("Dimax Micro Ultimate Mattress, size 160x200" as Italian). In an
+    English article a sentence is only called foreign when it reads as running text of
+    that language: at least two of its function words and more of them than English ones;
+    for a language without a function-word table, no English function word at all, eight
+    words or more, and mostly lowercase words (not a string of names).
+    """
+    if doc_lang != "en":
+        return True
+    words = _WORD.findall(_masked(seg_text))
+    low = [w.lower() for w in words]
+    eng = sum(w in _ENGLISH_FUNCTION for w in low)
+    if lang in FUNCTION_WORDS:
+        n = sum(_foreign(w, lang) for w in low)
+        return n >= 2 and n > eng
+    caps = sum(w[:1].isupper() for w in words) / max(len(words), 1)
+    return eng == 0 and len(words) >= 8 and caps < 0.5
+
+
 def _msg_sentence(lang: str, source_same: bool) -> str:
     extra = " It matches the source sentence word for word." if source_same else ""
     return f"This sentence is in {lang}, not in the article's language: it was left untranslated.{extra}"
@@ -212,7 +234,8 @@ def run(ctx: CheckContext) -> list[Finding]:
         nwords = len(seg.text.split())
         src = ctx.aligned_source_text(seg.index)
         lang = None
-        if seg.language != doc.language and seg.lang_confidence >= 0.9 and nwords >= 5:
+        if (seg.language != doc.language and seg.lang_confidence >= 0.9 and nwords >= 5
+                and _corroborated(seg.text, seg.language, doc.language)):
             lang = seg.language
         elif nwords >= 6:
             guess = _sentence_language(seg.text, doc.language)
