@@ -63,7 +63,13 @@ def test_threads_env(monkeypatch):
     monkeypatch.setenv("AUDITOR_THREADS", "3")
     assert default_threads() == 3
     monkeypatch.setenv("AUDITOR_THREADS", "zero")
-    assert default_threads() == 1
+    import os
+
+    monkeypatch.setattr(os, "getloadavg", lambda: (99.0, 99.0, 99.0))
+    assert default_threads() == 1  # busy machine: one thread
+    monkeypatch.setattr(os, "getloadavg", lambda: (0.0, 0.0, 0.0))
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    assert default_threads() == 2  # idle machine: use both cores
 
 
 def test_sentencepiece_agrees_with_the_port_on_news_text(built):

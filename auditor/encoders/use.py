@@ -30,7 +30,7 @@ def _package_version(dist: str) -> str:
 
 
 def default_threads() -> int:
-    """BLAS threads for the forward pass: ``AUDITOR_THREADS`` when set, else 1.
+    """BLAS threads for the forward pass: ``AUDITOR_THREADS`` when set, else 1 (2 when idle).
 
     One, because the model multiplies small matrices (micro-batches of ~384 tokens by
     512 dims): a second OpenBLAS thread mostly spins waiting for the other. Measured on
@@ -41,7 +41,14 @@ def default_threads() -> int:
     env = os.environ.get("AUDITOR_THREADS", "").strip()
     if env.isdigit() and int(env) > 0:
         return int(env)
-    return 1
+    # An idle machine (load under a quarter of the cores) gains from a second thread:
+    # 199 vs 153 QE pairs/s on 2 idle cores. Batch workers set AUDITOR_THREADS=1.
+    cores = os.cpu_count() or 1
+    try:
+        idle = os.getloadavg()[0] < 0.25 * cores
+    except OSError:  # no load average on this platform
+        idle = False
+    return min(cores, 2) if idle else 1
 
 
 def _preload_tokenizer(model, kind: str = "pure") -> str:
