@@ -329,3 +329,35 @@ def test_transformers_malformed_weights(tiny_hf_dir, tmp_path):
     with pytest.raises(QEModelError, match="cannot load transformers checkpoint") as err:
         load_qe_model(target)
     assert "\n" not in str(err.value)
+
+
+def test_numpy_inference_matches_the_torch_network():
+    """The shipped weights are a torch state dict; inference runs them in numpy (no torch
+    import at audit time). Both must give the same outputs."""
+    import numpy as np
+    import torch
+    from safetensors.torch import load_file
+
+    from auditor.qe.builtin import default_model_dir
+    from auditor.qe.features import SEGMENT_FEATURES, WORD_FEATURES
+    from auditor.qe.net import NumpyQENet, build_net
+
+    path = default_model_dir()
+    state = load_file(str(path / "model.safetensors"))
+    n_pairs = state["pair.weight"].shape[0] - 1
+    tnet = build_net(len(SEGMENT_FEATURES), len(WORD_FEATURES), n_pairs,
+                     seg_hidden=state["seg.0.weight"].shape[0], word_hidden=state["wrd.0.weight"].shape[0],
+                     pair_dim=state["pair.weight"].shape[1])
+    tnet.load_state_dict(state)
+    tnet.eval()
+    nnet = NumpyQENet({k: v.numpy() for k, v in state.items()}, len(SEGMENT_FEATURES), len(WORD_FEATURES), n_pairs)
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(7, len(SEGMENT_FEATURES))).astype(np.float32)
+    pair = rng.integers(0, n_pairs + 1, size=7)
+    w = rng.normal(size=(7, len(WORD_FEATURES))).astype(np.float32)
+    with torch.no_grad():
+        zt = tnet.segment(torch.from_numpy(x), torch.from_numpy(pair)).numpy()
+        lt = tnet.word(torch.from_numpy(w), torch.from_numpy(pair), torch.from_numpy(zt)).numpy()
+    zn = nnet.segment(x, pair)
+    assert np.allclose(zt, zn, atol=1e-5)
+    assert np.allclose(lt, nnet.word(w, pair, zn), atol=1e-5)

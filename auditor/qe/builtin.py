@@ -34,8 +34,7 @@ class BuiltinQEModel(QEModel):
     """
 
     def __init__(self, path: str | Path, *, use_embeddings: bool = True, word_threshold: float = 0.5) -> None:
-        import torch
-        from safetensors.torch import load_file
+        from safetensors.numpy import load_file
 
         self.path = Path(path)
         try:
@@ -51,18 +50,15 @@ class BuiltinQEModel(QEModel):
             self.word_std = np.asarray(meta["word_std"], dtype=np.float32)
             self.word_offset = float(meta.get("word_logit_offset", 0.0))
             self.version = str(meta.get("version", "0"))
-            from .net import build_net
+            from .net import NumpyQENet
 
-            self.net = build_net(len(SEGMENT_FEATURES), len(WORD_FEATURES), len(self.pairs), **meta.get("net", {}))
             state = load_file(str(self.path / "model.safetensors"))
-            self.net.load_state_dict(state)
+            self.net = NumpyQENet(state, len(SEGMENT_FEATURES), len(WORD_FEATURES), len(self.pairs))
         except QEModelError:
             raise
         except Exception as exc:  # malformed json, missing keys, wrong tensor shapes
             msg = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
             raise QEModelError(f"{self.path}: not a usable auditor QE model ({type(exc).__name__}: {msg[:160]})") from None
-        self.net.eval()
-        self._torch = torch
         self.use_embeddings = use_embeddings
         self.word_threshold = word_threshold
         self._lex: dict[str, Lexicon | None] = {}
@@ -104,23 +100,21 @@ class BuiltinQEModel(QEModel):
 
     def run(self, feats: list[PairFeatures], pair_idx: int) -> tuple[np.ndarray, list[np.ndarray]]:
         """z-scores and per-word error probabilities from precomputed features."""
-        torch = self._torch
         seg = (np.stack([f.segment for f in feats]) - self.seg_mean) / self.seg_std
-        pairs = torch.full((len(feats),), pair_idx, dtype=torch.long)
-        with torch.no_grad():
-            z = self.net.segment(torch.from_numpy(seg.astype(np.float32)), pairs)
-            counts = [len(f.words) for f in feats]
-            probs: list[np.ndarray] = []
-            if sum(counts):
-                w = (np.concatenate([f.words for f in feats]) - self.word_mean) / self.word_std
-                zz = torch.repeat_interleave(z, torch.tensor(counts))
-                pp = torch.full((len(w),), pair_idx, dtype=torch.long)
-                logit = self.net.word(torch.from_numpy(w.astype(np.float32)), pp, zz) - self.word_offset
-                flat = torch.sigmoid(logit).numpy()
-                probs = list(np.split(flat, np.cumsum(counts)[:-1]))
-            else:
-                probs = [np.zeros(0, dtype=np.float32) for _ in feats]
-        return z.numpy(), probs
+        pairs = np.full(len(feats), pair_idx, dtype=np.int64)
+        z = self.net.segment(seg.astype(np.float32), pairs)
+        counts = [len(f.words) for f in feats]
+        probs: list[np.ndarray] = []
+        if sum(counts):
+            w = (np.concatenate([f.words for f in feats]) - self.word_mean) / self.word_std
+            zz = np.repeat(z, counts)
+            pp = np.full(len(w), pair_idx, dtype=np.int64)
+            logit = self.net.word(w.astype(np.float32), pp, zz) - self.word_offset
+            flat = (1.0 / (1.0 + np.exp(-logit))).astype(np.float32)
+            probs = list(np.split(flat, np.cumsum(counts)[:-1]))
+        else:
+            probs = [np.zeros(0, dtype=np.float32) for _ in feats]
+        return z, probs
 
     def _predict(self, sources, translations, src_lang, tgt_lang, batch_size):
         pair_idx = self.pair_index(f"{src_lang}-{tgt_lang}")
