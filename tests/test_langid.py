@@ -153,3 +153,15 @@ def test_per_sentence_accuracy_on_ntrex_excerpt() -> None:
     switched = sum(got[i] == "en" for i in long_en) / len(long_en)
     assert host_kept >= 0.98
     assert switched >= 0.9
+
+
+def test_stopword_shortcut_decides_only_clear_running_text():
+    from auditor.text.langid import _stopword_language
+
+    es = ("El gobierno de la nación anunció que los precios de la energía bajarán durante el invierno, "
+          "según el ministro, porque las reservas están llenas y los mercados se han calmado. ") * 3
+    assert _stopword_language(es)[0] == "es"
+    assert _stopword_language("Dundee Stars 5-3 Belfast Giants") is None  # too little evidence
+    mixed = es + (" The government said that the prices would fall because the reserves are full and "
+                  "the markets have calmed down, which was what the minister had said before. ") * 3
+    assert _stopword_language(mixed) is None  # two languages: langdetect decides
