@@ -41,11 +41,12 @@ def default_threads() -> int:
     env = os.environ.get("AUDITOR_THREADS", "").strip()
     if env.isdigit() and int(env) > 0:
         return int(env)
-    # An idle machine (load under a quarter of the cores) gains from a second thread:
-    # 199 vs 153 QE pairs/s on 2 idle cores. Batch workers set AUDITOR_THREADS=1.
+    # A machine with spare cores (1-minute load under three quarters of them) gains from
+    # a second thread: 210-216 vs 140-153 QE pairs/s on 2 cores at load ~1; a busy one
+    # loses (61 vs 249 sentences/s at load ~10). Batch workers set AUDITOR_THREADS=1.
     cores = os.cpu_count() or 1
     try:
-        idle = os.getloadavg()[0] < 0.25 * cores
+        idle = os.getloadavg()[0] < 0.75 * cores
     except OSError:  # no load average on this platform
         idle = False
     return min(cores, 2) if idle else 1

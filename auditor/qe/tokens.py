@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _CHAR_SCRIPT = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u0e00-\u0e7f]")
 _JOINERS = "'’-\u200d\u200c"
 
 
+@lru_cache(maxsize=8192)  # characters repeat: the category lookups dominated tokenising
 def _kind(ch: str) -> str:
     """"c" per-character script, "w" word (letters and combining marks), "d" digit, "s" space, "p" other."""
     if _CHAR_SCRIPT.match(ch):
