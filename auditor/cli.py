@@ -125,6 +125,20 @@ def validate_glossaries(paths, usage_error: type[Exception]) -> None:
             raise usage_error(str(exc)) from None
 
 
+def validate_qe_model(path: str | None, usage_error: type[Exception]) -> None:
+    """Load a user's QE checkpoint up front (once: the pipeline reuses the loaded model)
+    so that a missing or malformed one is a one-line usage error."""
+    if not path:
+        return
+    from .pipeline import AuditConfig, qe_model
+    from .qe import QEModelError
+
+    try:
+        qe_model(AuditConfig(qe_model=path))
+    except QEModelError as exc:
+        raise usage_error(str(exc)) from None
+
+
 def _report_path(value: str, suffix: str, stem: str) -> str:
     if value:
         return value
@@ -188,13 +202,7 @@ def _run(args: argparse.Namespace) -> int:
 
         return run_batch(args)
     validate_glossaries(args.glossary, UsageError)
-    if args.qe_model:
-        from .qe import QEModelError, load_qe_model
-
-        try:
-            load_qe_model(args.qe_model)
-        except QEModelError as exc:
-            raise UsageError(str(exc)) from None
+    validate_qe_model(args.qe_model, UsageError)
     from . import pipeline
 
     if args.command == "audit":

@@ -54,9 +54,10 @@ def run_check(args: argparse.Namespace, usage_error: type[Exception]) -> int:
                            disable=tuple(args.disable))
     except ConfigError as exc:
         raise usage_error(str(exc)) from None
-    from .cli import validate_glossaries
+    from .cli import validate_glossaries, validate_qe_model
 
     validate_glossaries([str(g) for g in config.glossaries], usage_error)
+    validate_qe_model(args.qe_model, usage_error)
 
     from . import pipeline
 

@@ -136,17 +136,19 @@ def qe_model(config: AuditConfig):
     return model
 
 
-_qe_model = qe_model  # the name the stages use
-
-
-def _quality_estimate(source, doc, alignment, scores, link, config):
+def _quality_estimate(source, doc, alignment, scores, config):
     """QE score per aligned bead, a document aggregate, and word-level spans as findings.
 
-    Spans become ``accuracy/mistranslation`` findings (detector ``qe``) only on
-    translations: on a same-language copy a QE model has nothing to estimate.
+    Called for translations only (on a same-language copy a QE model has nothing to
+    estimate). Spans become ``accuracy/mistranslation`` findings (detector ``qe``).
     """
-    model = _qe_model(config)
-    if model is None or "qe" in config.disabled:
+    from .checks.base import make_finding
+    from .types import PairScores
+
+    if "qe" in config.disabled:
+        return scores, []
+    model = qe_model(config)
+    if model is None:
         return scores, []
     beads = [(k, p) for k, p in enumerate(alignment.pairs) if p.source and p.reprint]
     if not beads:
@@ -155,45 +157,29 @@ def _quality_estimate(source, doc, alignment, scores, link, config):
     pieces = [[doc.segments[i] for i in p.reprint] for _, p in beads]
     rep_texts = [" ".join(s.text for s in segs) for segs in pieces]
     result = model.predict(src_texts, rep_texts, source.language, doc.language)
-    pair_scores = list(scores.pairs) if scores.pairs else [None] * len(alignment.pairs)
-    from .types import PairScores
-
+    n = len(alignment.pairs)
+    pair_scores = list(scores.pairs) if len(scores.pairs) == n else [PairScores()] * n
     findings: list[Finding] = []
-    weights = []
-    values = []
-    translation = link is not None and link.relation == "translation"
-    for (k, _), segs, score, spans in zip(beads, pieces, result.scores, result.spans):
-        ps = pair_scores[k] if k < len(pair_scores) and pair_scores[k] is not None else PairScores()
-        pair_scores[k] = replace(ps, qe=round(float(score), 4))
+    weighted = total = 0.0
+    for (k, _), segs, src, score, spans in zip(beads, pieces, src_texts, result.scores, result.spans):
+        pair_scores[k] = replace(pair_scores[k], qe=round(float(score), 4))
         n_words = sum(len(s.text.split()) for s in segs)
-        weights.append(n_words)
-        values.append(float(score))
-        if not translation:
-            continue
+        weighted += n_words * float(score)
+        total += n_words
         for span in spans:
             if span.p_error < QE_SPAN_THRESHOLD:
                 continue
-            start = _bead_offset(segs, span.start)
-            end = _bead_offset(segs, span.end - 1) + 1
-            if start is None or end is None or not (0 <= start < end <= len(doc.text)):
+            start, last = _bead_offset(segs, span.start), _bead_offset(segs, span.end - 1)
+            if start is None or last is None or not (0 <= start <= last < len(doc.text)):
                 continue
-            from .checks.base import make_finding
-
-            src = " ".join(source.segments[i].text for i in alignment.pairs[k].source)
             findings.append(make_finding(
-                doc, start, end, category="accuracy/mistranslation",
+                doc, start, last + 1, category="accuracy/mistranslation",
                 severity="major" if span.p_error >= 0.85 else "minor",
                 message=f"the QE model estimates this wording is wrong (p={span.p_error:.2f})",
                 detector="qe", source_text=src, evidence={"p_error": round(float(span.p_error), 3)}))
-    total = sum(weights) or 1
-    doc_qe = round(sum(w * v for w, v in zip(weights, values)) / total, 4)
-    if len(pair_scores) == len(alignment.pairs) and all(p is not None for p in pair_scores):
-        scores = replace(scores, qe=doc_qe, pairs=tuple(pair_scores))
-    else:
-        scores = replace(scores, qe=doc_qe)
-    sig = result.signature
-    if sig:
-        scores = replace(scores, signatures={**scores.signatures, "qe": sig})
+    scores = replace(scores, qe=round(weighted / (total or 1), 4), pairs=tuple(pair_scores))
+    if result.signature:
+        scores = replace(scores, signatures={**scores.signatures, "qe": result.signature})
     return scores, findings
 
 
@@ -323,7 +309,7 @@ def audit_documents(
         qe_findings: list[Finding] = []
         # QE estimates translation quality: on a same-language copy it has nothing to say.
         if alignment is not None and scores is not None and config.qe and link.relation == "translation":
-            scores, qe_findings = _quality_estimate(source, d, alignment, scores, link, config)
+            scores, qe_findings = _quality_estimate(source, d, alignment, scores, config)
         # The cluster is the article's story: every other input of a linked audit; with
         # declared pairs (compare --pairs) only its own source; none with --no-link.
         if pairs is not None:

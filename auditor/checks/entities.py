@@ -29,7 +29,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from ..types import Finding, SegmentedDocument
-from .base import CheckContext, make_finding
+from .base import CheckContext, make_finding, segment_at
 
 NAME = "entities"
 CATEGORY = "accuracy/entity"
@@ -572,7 +572,7 @@ def _check_titles(ctx: CheckContext) -> list[Finding]:
         label = next(o.title for o in elsewhere if fold(o.title) == best)
         severity = "minor"
         src = None
-        seg = next((s for s in ctx.doc.segments if s.start <= t.start < s.end), None)
+        seg = segment_at(ctx.doc, t.start)
         if seg is not None and ctx.source is not None:
             src = ctx.aligned_source_text(seg.index)
             if src and _source_has_title(src, label, t.title, same_language=ctx.source.language == ctx.doc.language):

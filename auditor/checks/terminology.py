@@ -30,7 +30,7 @@ from functools import lru_cache
 
 from ..glossary import Glossary, Term, builtin_glossaries, fold, norm_lang
 from ..types import Finding, Segment, SegmentedDocument
-from .base import CheckContext, make_finding
+from .base import CheckContext, make_finding, segment_at
 
 NAME = "terminology"
 
@@ -303,7 +303,7 @@ def _chancellor_findings(ctx: CheckContext, terms: tuple[Term, ...]) -> list[Fin
             if s in claimed:
                 continue
             after = text[e : e + 80]
-            seg = _segment_of(doc, s)
+            seg = segment_at(doc, s)
             if _LEGIT_BEFORE.search(text[max(0, s - 40) : s]) or _LEGIT_AFTER.match(after):
                 claimed.add(s)
                 continue
@@ -327,7 +327,7 @@ def _chancellor_findings(ctx: CheckContext, terms: tuple[Term, ...]) -> list[Fin
         if not name:
             continue
         claimed.add(s)
-        if tables["known"].search(name) or _legit_chancellor(text, s, e, _segment_of(doc, s)):
+        if tables["known"].search(name) or _legit_chancellor(text, s, e, segment_at(doc, s)):
             continue
         if _called_foreign_minister(name, texts):
             add(s, e,
@@ -351,7 +351,7 @@ def _chancellor_findings(ctx: CheckContext, terms: tuple[Term, ...]) -> list[Fin
     fm_name = _name_after(text, fm.end())
     for m in rest:
         s, e = m.span()
-        if _legit_chancellor(text, s, e, _segment_of(doc, s)):
+        if _legit_chancellor(text, s, e, segment_at(doc, s)):
             continue
         who = f" ({fm_name})" if fm_name else ""
         add(s, e,
@@ -419,13 +419,6 @@ def _readout_findings(ctx: CheckContext, terms: tuple[Term, ...]) -> list[Findin
 
 
 _TEXT_RULES = {"chancellor_role": _chancellor_findings, "readout": _readout_findings}
-
-
-def _segment_of(doc: SegmentedDocument, offset: int) -> Segment | None:
-    for seg in doc.segments:
-        if seg.start <= offset < seg.end:
-            return seg
-    return None
 
 
 # -- with a source ------------------------------------------------------------------------
@@ -571,18 +564,16 @@ def _house_findings(ctx: CheckContext, user: tuple[str, ...], tgt: str) -> list[
                         message=f"“{m.group(0)}” is a rendering your glossary forbids for “{term.source_term}”:"
                         f" use {expected}{note}.",
                         detector="terminology",
-                        source_text=ctx.aligned_source_text(_segment_index(doc, m.start())),
+                        source_text=_aligned_source(ctx, m.start()),
                         evidence={"glossary": str(path), "source_term": term.source_term,
                                   "expected": list(term.targets), "forbidden": bad},
                     ))
     return out
 
 
-def _segment_index(doc: SegmentedDocument, offset: int) -> int:
-    for seg in doc.segments:
-        if seg.start <= offset < seg.end:
-            return seg.index
-    return -1
+def _aligned_source(ctx: CheckContext, offset: int) -> str | None:
+    seg = segment_at(ctx.doc, offset)
+    return ctx.aligned_source_text(seg.index) if seg is not None else None
 
 
 def _source_says_ok(ctx: CheckContext, finding: Finding, terms: tuple[Term, ...]) -> bool:
