@@ -89,6 +89,49 @@ def test_date_line_with_words_gives_title(corpus: dict[str, Document]) -> None:
     assert "Blinken and Chinese foreign minister talk for hours" in d.text  # a subheading stays
 
 
+def test_date_line_site_name_then_headline_paragraph() -> None:
+    raw = (
+        "date 2024-03-04 Diario del Plata\n\nEl gobierno anuncia nuevas medidas\n\n"
+        "El gobierno anunció el lunes un paquete de medidas económicas para frenar la inflación.\n"
+    )
+    d = document_from_text(raw, doc_id="x", path="x.txt")
+    assert isinstance(d, Document)
+    assert (d.date, d.site, d.title) == ("2024-03-04", "Diario del Plata", "El gobierno anuncia nuevas medidas")
+    assert d.text.startswith("El gobierno anunció el lunes")
+    _assert_exact(d, raw)
+
+
+def test_date_line_rest_that_is_body_text_stays_in_the_body() -> None:
+    first = ("MILAN (AP) — Silvio Berlusconi, the billionaire media mogul who was Italy's "
+             "longest-serving premier, has died at age 86.")
+    raw = f" date 2023-06-12 {first}\nHis television network announced his death on Monday.\n"
+    d = document_from_text(raw, doc_id="x", path="x.txt")
+    assert isinstance(d, Document)
+    assert (d.date, d.site, d.title) == ("2023-06-12", None, None)
+    assert d.text.split("\n") == [first, "His television network announced his death on Monday."]
+    _assert_exact(d, raw)
+
+
+def test_date_line_rest_that_is_a_widget_or_a_short_headline() -> None:
+    raw = "date 2023-08-21 By John Ensor\n\nTalks resume\n\nMinisters met in Lisbon on Monday to discuss fishing rights.\n"
+    d = document_from_text(raw, doc_id="x", path="x.txt")
+    assert isinstance(d, Document)
+    assert (d.site, d.title) == (None, "Talks resume")
+    assert d.text == "Ministers met in Lisbon on Monday to discuss fishing rights."
+    d = document_from_text("date 2023-07-21 1/5\n\nTalks resume\n\nMinisters met in Lisbon on Monday.\n", doc_id="z", path="z.txt")
+    assert isinstance(d, Document) and (d.site, d.title, d.text) == (None, "Talks resume", "Ministers met in Lisbon on Monday.")
+    raw = "date 2023-06-14   1. Skip to content\nTalks resume\n\nMinisters met in Lisbon on Monday.\n"
+    d = document_from_text(raw, doc_id="f", path="f.txt")
+    assert isinstance(d, Document) and (d.title, d.text) == ("Talks resume", "Ministers met in Lisbon on Monday.")
+    # a short line ending like a sentence is article text, not furniture
+    d = document_from_text("date 2023-05-21 Floods kill at least 14 people.\nRescuers searched all night.\n", doc_id="g", path="g.txt")
+    assert isinstance(d, Document) and d.text.startswith("Floods kill at least 14 people.\n")
+    # a short headline followed by body text is a headline, not a site name
+    d = document_from_text("date 2023-06-19 Xi meets Blinken\nMinisters met in Beijing on Monday to discuss trade.\n",
+                           doc_id="y", path="y.txt")
+    assert isinstance(d, Document) and (d.site, d.title) == (None, "Xi meets Blinken")
+
+
 def test_widgets_boilerplate_and_footer_removed_in_001(corpus: dict[str, Document]) -> None:
     d = corpus["001"]
     assert d.title == "China, US see progress in Blinken visit but close no gaps"

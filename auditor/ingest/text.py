@@ -1,7 +1,7 @@
 """Plain-text articles: header metadata, boilerplate removal, captions, exact offsets.
 
 The shapes handled are those scrapers actually produce (see examples/): an optional
-``date YYYY-MM-DD <site or title>`` line, header widgets (weather, page date) before a
+``date YYYY-MM-DD <site, headline or first text>`` line, header widgets (weather, page date) before a
 headline, a headline line followed by a blank line, ad slots and counters between
 paragraphs, and a footer that starts at a marker such as "You may also like". Each
 kept line is one paragraph; offsets point into the decoded file text exactly.
@@ -113,18 +113,76 @@ class Header:
     site: str | None = None
 
 
-def _parse_date_line(line: str, header: Header) -> bool:
-    m = _DATE_LINE.match(line)
+_SITE_NAME_MAX_WORDS = 4
+_SITE_NAME_MAX_CHARS = 40
+
+
+def _parse_date_line(ln: RawLine, header: Header, next_text: str) -> RawLine | None:
+    """Read ``date YYYY-MM-DD <rest>``; None when ``ln`` is not such a line.
+
+    Scrapers put whatever the page starts with after the date: a domain or a site name
+    ("UrduPoint.com", "Diario del Plata") with the headline as the next paragraph, a
+    headline, or the first sentence of the body. So the rest is the site when it is a
+    domain, or a short name followed by a headline rather than by body text; a headline
+    when it reads like one; otherwise it is article text, and is returned (with its exact
+    offsets) for the caller to treat as the first line of the page.
+    """
+    m = _DATE_LINE.match(ln.text)
     if not m:
-        return False
+        return None
     header.date = m.group(1)
+    cut = m.start(2)
     rest = m.group(2).strip()
-    if rest:
-        if _DOMAIN.match(rest):
-            header.site = rest
-        else:
-            header.title = rest
-    return True
+    remainder = RawLine(rest, ln.start + cut, ln.newline_at,
+                        tuple((t - cut, o) for t, o in ln.runs if t >= cut))
+    if not rest:
+        return remainder
+    if not any(ch.isalpha() for ch in rest):  # a slide counter ("1/5") or a clock: no text
+        return RawLine("", remainder.start, ln.newline_at)
+    if _DOMAIN.match(rest) or _is_site_name(rest, next_text):
+        header.site = rest
+        return RawLine("", remainder.start, ln.newline_at)
+    if _is_headline(rest):
+        header.title = rest
+        return RawLine("", remainder.start, ln.newline_at)
+    if _is_text(rest):
+        return remainder
+    # page furniture: "1. Skip to content", "By J. Doe • 21 August 2023 • 8:45", a clock and a place
+    return RawLine("", remainder.start, ln.newline_at)
+
+
+def _is_text(rest: str) -> bool:
+    """Article text: ends like a sentence, or runs to several words."""
+    words = [w for w in rest.split() if any(ch.isalpha() for ch in w)]
+    return rest.endswith((".", "!", "?", "…", '"', "”", "’", "»", ")")) or len(words) >= 8
+
+
+def _is_site_name(rest: str, next_text: str) -> bool:
+    """A publisher's name: a few capitalised words, no figures, a headline (not body) next."""
+    words = rest.split()
+    return (
+        len(words) <= _SITE_NAME_MAX_WORDS
+        and len(rest) <= _SITE_NAME_MAX_CHARS
+        and rest[0].isupper()
+        and not any(ch.isdigit() for ch in rest)
+        and not rest.endswith((".", "!", "?", ":", ";", ","))
+        and not bp.is_byline(rest)
+        and bool(next_text)
+        and not bp.looks_like_sentence(next_text)
+    )
+
+
+def _is_headline(rest: str) -> bool:
+    """A headline: short, not ending like a sentence or a clause, not a page widget."""
+    return (
+        len(rest) < _TITLE_MAX
+        and (rest[0].isalpha() or rest[0] in "\"'“‘«¿¡")
+        and "•" not in rest  # a metadata row ("By J. Doe • 21 August 2023")
+        and not rest.endswith((".", "!", ";", ",", ":"))
+        and not bp.looks_like_sentence(rest)
+        and not (bp.is_boilerplate(rest) or bp.is_header_widget(rest) or bp.is_byline(rest))
+        and len(rest.split()) >= 2
+    )
 
 
 def clean_paragraphs(
@@ -138,8 +196,15 @@ def clean_paragraphs(
     header = Header(title=title)
     idx = 0
     nonblank = [i for i, ln in enumerate(lines) if ln.text]
-    if parse_header and nonblank and _parse_date_line(lines[nonblank[0]].text, header):
-        idx = nonblank[0] + 1
+    if parse_header and nonblank:
+        first = nonblank[0]
+        following = lines[nonblank[1]].text if len(nonblank) > 1 else ""
+        remainder = _parse_date_line(lines[first], header, following)
+        if remainder is not None:
+            idx = first + 1
+            if remainder.text:  # article text after the date: the page's first line
+                lines = [*lines[:first], remainder, *lines[first + 1:]]
+                idx = first
     kept: list[Para] = []
     in_header = True  # until the first real body paragraph
     title_checked = header.title is not None or not parse_header
