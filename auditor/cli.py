@@ -139,6 +139,14 @@ def validate_qe_model(path: str | None, usage_error: type[Exception]) -> None:
         raise usage_error(str(exc)) from None
 
 
+def print_warnings(result) -> None:
+    """One stderr line per article read in a degraded way (the HTML fallback extractor ran)."""
+    for dr in result.documents:
+        doc = dr.doc.document
+        if doc.warning:
+            print(f"auditor: warning: {doc.path}: {doc.warning}", file=sys.stderr)
+
+
 def _report_path(value: str, suffix: str, stem: str) -> str:
     if value:
         return value
@@ -231,6 +239,7 @@ def _run(args: argparse.Namespace) -> int:
     if not result.documents:
         reasons = "; ".join(f"{e.path}: {e.reason}" for e in result.errors) or "no input"
         raise UsageError(f"no article could be read ({reasons})")
+    print_warnings(result)
 
     json_to_stdout = args.json == "-"
     if args.json is not None:

@@ -96,6 +96,9 @@ def run_check(args: argparse.Namespace, usage_error: type[Exception]) -> int:
         reasons = "; ".join(f"{e.path}: {e.reason}" for e in result.errors) or "no input"
         raise usage_error(f"no draft could be read ({reasons})")
 
+    from .cli import print_warnings
+
+    print_warnings(result)
     outcome = evaluate(result, config)
     text = _render(args.format, result, outcome, with_source=args.source is not None)
     if args.output:

@@ -326,16 +326,23 @@ def audit_documents(
     from .verdict import judge
 
     results = [replace(r, verdict=judge(r, by_id)) for r in results]
-    return AuditResult(tuple(results), tuple(errors), signature(config, encoder))
+    extractors = sorted({d.extractor for d in docs if d.extractor})
+    return AuditResult(tuple(results), tuple(errors), signature(config, encoder, extractors=extractors))
 
 
-def signature(config: AuditConfig, encoder=None) -> str:
-    """sacrebleu-style signature: every setting and version that changes the numbers."""
+def signature(config: AuditConfig, encoder=None, *, extractors: Sequence[str] = ()) -> str:
+    """sacrebleu-style signature: every setting and version that changes the numbers.
+
+    ``extractors`` are the HTML extractors that produced the inputs' text
+    (``html:trafilatura-2.3.1``, ``html:fallback``): the fallback reads pages differently.
+    """
     from . import __version__
 
     parts = [f"auditor:{__version__}"]
     if encoder is not None:
         parts.append(f"enc:{getattr(encoder, 'signature', encoder.name)}")
+    if extractors:
+        parts.append("html:" + ",".join(extractors))
     parts.append(f"link:{'on' if config.link else 'off'}")
     if config.lang:
         parts.append(f"lang:{config.lang}")

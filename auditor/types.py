@@ -95,6 +95,8 @@ class Document:
     captions: tuple[tuple[int, int], ...] = ()
     offsets: OffsetMap | None = None
     segmented: bool = False  # True when the input was one sentence per line
+    extractor: str | None = None  # HTML only: "trafilatura-X.Y.Z", or "fallback" (ours) when it could not run
+    warning: str | None = None  # an ingest problem the report must show (e.g. why the fallback extractor ran)
 
 
 @dataclass(frozen=True)

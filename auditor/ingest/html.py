@@ -6,6 +6,11 @@ deep, and a 20 MB page takes minutes). So: trafilatura for ordinary pages, and a
 block collector of our own, fed by lxml (fast) or by the standard-library parser (no
 depth limit), for captions and as the fallback extractor. Text found in the page is
 plain text from then on: ``<script>`` or ``[bold]`` inside an article stays as words.
+
+The fallback keeps what trafilatura would drop (a "Breaking: ..." ticker, the headline,
+the byline), so it never runs unannounced: the Document names its extractor
+(``trafilatura-X.Y.Z`` or ``fallback``, which the signature repeats) and, when the
+fallback ran, carries a warning that says why.
 """
 
 from __future__ import annotations
@@ -21,7 +26,7 @@ from .assemble import Para, assemble
 from .encoding import Decoded, decode_bytes
 from .text import RawLine, clean_paragraphs
 
-__all__ = ["document_from_html", "looks_like_html", "site_from_url"]
+__all__ = ["document_from_html", "extractor_name", "looks_like_html", "site_from_url", "FALLBACK"]
 
 # Pages larger than this skip trafilatura (its cost grows badly with size).
 TRAFILATURA_MAX_CHARS = 2_000_000
@@ -235,22 +240,57 @@ def _meta(markup: str) -> dict[str, str]:
     return out
 
 
-def _trafilatura(markup: str) -> tuple[list[str], dict[str, str | None]] | None:
-    try:
-        import trafilatura
+#: Name of the fallback extractor in the signature ("html:fallback").
+FALLBACK = "fallback"
+_TRAFILATURA: tuple[object, str] | None = None  # (module, "trafilatura-X.Y.Z"), or (None, why not)
 
-        doc = trafilatura.bare_extraction(
+
+def _load_trafilatura() -> tuple[object, str]:
+    """trafilatura and its signature name, or ``(None, reason)`` when it cannot be imported.
+
+    Imported once per process. An import failure is not hidden: every HTML document read
+    without trafilatura carries the reason as a warning and the signature says
+    ``html:fallback``. (lxml 5.2 moved ``lxml.html.clean``, which trafilatura's jusText
+    needs, into the separate ``lxml_html_clean`` package; a missing one used to pass here
+    unnoticed.)
+    """
+    global _TRAFILATURA
+    if _TRAFILATURA is None:
+        try:
+            import trafilatura
+        except Exception as exc:  # noqa: BLE001 - ImportError or a broken dependency inside it
+            _TRAFILATURA = (None, f"trafilatura cannot be imported ({type(exc).__name__}: {exc})")
+        else:
+            _TRAFILATURA = (trafilatura, f"trafilatura-{getattr(trafilatura, '__version__', 'unknown')}")
+    return _TRAFILATURA
+
+
+def _trafilatura(markup: str) -> tuple[list[str], dict[str, str | None]] | str:
+    """trafilatura's article lines and metadata, or the reason it gave none."""
+    module, name = _load_trafilatura()
+    if module is None:
+        return name
+    try:
+        doc = module.bare_extraction(  # type: ignore[attr-defined]
             markup, include_comments=False, favor_precision=True, with_metadata=True, include_tables=False
         )
-    except Exception:  # noqa: BLE001 - a third-party extractor must never sink the run
-        return None
+    except Exception as exc:  # noqa: BLE001 - a third-party failure on one page must not sink the run
+        return f"trafilatura failed on this page ({type(exc).__name__}: {exc})"
     if doc is None:
-        return None
+        return "trafilatura found no article body"
     d = doc.as_dict() if hasattr(doc, "as_dict") else dict(doc)
     text = d.get("text") or ""
     lines = [ln.strip() for ln in text.split("\n") if ln.strip()]
+    if not lines:
+        return "trafilatura found no article body"
     meta = {k: d.get(k) for k in ("title", "date", "sitename", "hostname", "url")}
     return lines, meta
+
+
+def extractor_name() -> str:
+    """The signature name of the extractor ordinary pages get: ``trafilatura-X.Y.Z`` or ``fallback``."""
+    module, name = _load_trafilatura()
+    return name if module is not None else FALLBACK
 
 
 _ENTITY = re.compile(r"&(?:#\d+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);?")
@@ -370,13 +410,20 @@ def document_from_html(
     tmeta: dict[str, str | None] = {}
     if len(markup) <= TRAFILATURA_MAX_CHARS:
         got = _trafilatura(markup)
-        if got is not None:
-            lines, tmeta = got
+    else:
+        got = f"page over {TRAFILATURA_MAX_CHARS:,} characters: trafilatura skipped"
+    if isinstance(got, str):
+        why_not = got
+    else:
+        (lines, tmeta), why_not = got, None
+    extractor, warning = (_load_trafilatura()[1] if why_not is None else FALLBACK), None
     blocks = _collect(markup)
     if not blocks:
         lines = []  # all visible text sits in nav/footer/script: trafilatura scraped chrome
     elif not lines:
         lines = [t for t, _ in blocks]
+        warning = (f"HTML text from the built-in fallback extractor, which may keep tickers, bylines "
+                   f"and navigation: {why_not}")
     captions = [t for t, cap in blocks if cap]
     url = url or tmeta.get("url") or meta.get("og:url") or meta.get("canonical")
     title = title or tmeta.get("title") or meta.get("og:title") or meta.get("title")
@@ -411,6 +458,8 @@ def document_from_html(
         encoding=encoding,
         captions=built.captions,
         offsets=built.offsets,
+        extractor=extractor,
+        warning=warning,
     )
 
 
