@@ -52,12 +52,13 @@ class _Rules:
     lang: str
     abbreviations: dict[str, str]
     starters: frozenset[str]
+    elisions: frozenset[str]
 
 
 @lru_cache(maxsize=64)
 def _rules(lang: str) -> _Rules:
     lang = (lang or "").lower().split("-")[0].split("_")[0]
-    return _Rules(lang, ab.abbreviations_for(lang), ab.starters_for(lang))
+    return _Rules(lang, ab.abbreviations_for(lang), ab.starters_for(lang), ab.elisions_for(lang))
 
 
 def split_sentences(text: str, lang: str = "en", *, one_per_line: bool = False) -> list[tuple[int, int]]:
@@ -155,8 +156,11 @@ def _is_break(line: str, m: re.Match[str], rules: _Rules) -> bool:
     word = word_m.group(0) if word_m else c
     digit = c.isdigit()
     tok, tok_start = _token_before(line, m.start())
+    tok = _after_elision(tok, rules)
     if not tok:
         return True
+    if digit and len(tok) == 1 and tok.islower():
+        return False  # "p. 55", "s. 23": no news sentence ends in a lone lower-case letter
     prev_tok, _ = _token_before(line, tok_start - 1) if tok_start > 0 else ("", 0)
     cls = _abbreviation_class(tok, prev_tok, line, nxt, rules)
     initial = len(tok) == 1 and tok.isalpha() and tok.isupper()
@@ -178,8 +182,27 @@ def _is_break(line: str, m: re.Match[str], rules: _Rules) -> bool:
         return not digit
     if cls == ab.TERMINAL:
         return True
+    if cls == ab.TIME:
+        return (not digit) and word not in ab.time_followers()
     # AMBIGUOUS: mid-sentence unless a typical sentence opener follows
     return (not digit) and word in rules.starters
+
+
+_APOSTROPHES = "'’"
+
+
+def _after_elision(tok: str, rules: _Rules) -> str:
+    """The word after an elided article: "l'Avv" -> "Avv", "dell'Ing" -> "Ing".
+
+    The abbreviation tables hold "Avv." and "art."; the token before the period is the
+    whole "l'Avv", which no table holds.
+    """
+    for i, ch in enumerate(tok[:8]):
+        if ch in _APOSTROPHES:
+            if i and tok[:i].lower() in rules.elisions and i + 1 < len(tok):
+                return tok[i + 1 :]
+            break
+    return tok
 
 
 def _is_attribution(line: str, m: re.Match[str], nxt: int) -> bool:
@@ -195,7 +218,7 @@ def _is_attribution(line: str, m: re.Match[str], nxt: int) -> bool:
         if not (w[0].isupper() or (k > 1 and w in _NAME_PARTICLES)) or w[-1] in ".!?:;":
             return False
         verb = _WORD.match(words[k])
-        if verb and verb.group(0).lower() in ab.SPEECH_VERBS:
+        if verb and verb.group(0).lower() in ab.speech_verbs():
             return True
     return False
 
@@ -224,7 +247,7 @@ def _abbreviation_class(tok: str, prev_tok: str, line: str, nxt: int, rules: _Ru
 
 def _number_break(tok: str, word: str, digit: bool, rules: _Rules) -> bool:
     """A period after a number: day/ordinal ("am 19. Juni", "der 3. Oktober") or full stop."""
-    if len(tok) <= 2 and word.lower() in ab.MONTHS:
+    if len(tok) <= 2 and word.lower() in ab.months():
         return False  # "19. Juni", and the MT artefact "April 18. June 2023" stays visible
     if len(tok) <= 2 and digit:
         return False  # numeric dates written with spaces: "19. 6. 2023"
