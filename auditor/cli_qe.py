@@ -1,7 +1,9 @@
 """``auditor qe``: score line-aligned source / translation files with a QE model.
 
 Output schema ``auditor.qe/1``: one entry per line, in line order, each with a score in
-[0, 1] (higher is better) and word-level error spans with their probabilities.
+[0, 1] (higher is better) and word-level error spans with their probabilities. A pair
+the model does not cover gives ``available: false``, a ``reason`` ("QE not available
+for es→en"), ``null`` scores and the pairs it does cover.
 """
 
 from __future__ import annotations
@@ -12,8 +14,11 @@ import sys
 from pathlib import Path
 
 EPILOG_QE = """examples:
-  auditor qe --src news.es --mt news.en --src-lang es --mt-lang en
-  auditor qe --src src.de --mt mt.en --src-lang de --mt-lang en --json scores.json
+  auditor qe --src news.ro --mt news.en --src-lang ro --mt-lang en
+  auditor qe --src src.en --mt mt.de --src-lang en --mt-lang de --json scores.json
+
+The built-in model covers en→de, en→zh, et→en, ne→en, ro→en, ru→en and si→en; any other
+pair is answered with "QE not available for X→Y" and null scores, never a number.
   auditor qe --src src.txt --mt mt.txt --src-lang en --mt-lang de --qe-model ~/models/cometkiwi --json -
 """
 
@@ -68,16 +73,25 @@ def run_qe(args: argparse.Namespace, usage_error: type[Exception]) -> int:
     data = {
         "schema": "auditor.qe/1",
         "signature": result.signature,
+        "available": result.available,
+        "reason": result.reason,
+        "covered_pairs": list(model.covered_pairs()) if model.covered_pairs() is not None else None,
         "segments": [
-            {"score": round(float(score), 6),
+            {"score": None if score is None else round(float(score), 6),
              "spans": [{"start": sp.start, "end": sp.end, "text": sp.text, "p_error": round(float(sp.p_error), 6)}
                        for sp in spans]}
             for score, spans in zip(result.scores, result.spans)
         ],
-        "system_score": round(float(result.system_score), 6),
+        "system_score": None if result.system_score is None else round(float(result.system_score), 6),
     }
     if args.json is None:
         from rich.console import Console
+
+        if not result.available:  # never a number for a pair the model was not trained on
+            covered = ", ".join(p.replace("-", "→") for p in data["covered_pairs"] or [])
+            Console().print(f"{result.reason} ({len(src)} segments not scored; the model covers: {covered})",
+                            highlight=False)
+            return 0
         from rich.table import Table
 
         table = Table(title=f"QE system score {data['system_score']:.3f}", caption=data["signature"])

@@ -78,6 +78,23 @@ class _Embedder:
         return got
 
 
+class _LazyEmbedder(_Embedder):
+    """An :class:`_Embedder` whose encoder (the one ``auto`` picks) loads on first use."""
+
+    def __init__(self, languages) -> None:
+        self._languages = tuple(languages)
+        self._encoder = None
+        self._cache = {}
+
+    @property
+    def encoder(self):
+        if self._encoder is None:
+            from .encoders import get_encoder
+
+            self._encoder = get_encoder("auto", languages=self._languages)
+        return self._encoder
+
+
 def run_checks(
     doc: SegmentedDocument,
     *,
@@ -157,6 +174,9 @@ def _quality_estimate(source, doc, alignment, scores, config):
     pieces = [[doc.segments[i] for i in p.reprint] for _, p in beads]
     rep_texts = [" ".join(s.text for s in segs) for segs in pieces]
     result = model.predict(src_texts, rep_texts, source.language, doc.language)
+    if not result.available:  # a pair the model does not cover: say so, never a number
+        return replace(scores, qe=None, qe_note=result.reason,
+                       signatures={**scores.signatures, "qe": result.signature}), []
     n = len(alignment.pairs)
     pair_scores = list(scores.pairs) if len(scores.pairs) == n else [PairScores()] * n
     findings: list[Finding] = []
@@ -283,15 +303,18 @@ def audit_documents(
             name = "hashing"
         encoder = get_encoder(name, languages=languages)
         embed = _Embedder(encoder)
+        # Round trips are same-language pairs whose words differ: hashing cannot see
+        # them, so they get the real sentence encoder (loaded only if a pair needs it).
+        semantic = embed if encoder.name != "hashing" else _LazyEmbedder(languages)
         if pairs is not None:
             for rep, src in pairs:
-                links[rep] = force_link(by_id[rep], by_id[src], embed)
+                links[rep] = force_link(by_id[rep], by_id[src], embed, semantic)
         elif forced_source is not None:
             for d in seg:
                 if d.id != forced_source:
-                    links[d.id] = force_link(d, by_id[forced_source], embed)
+                    links[d.id] = force_link(d, by_id[forced_source], embed, semantic)
         else:
-            links = link_documents(seg, embed, encoder_name=encoder.name)
+            links = link_documents(seg, embed, encoder_name=encoder.name, semantic_embed=semantic)
     tick("link", len(seg), len(seg))
 
     from .align import align
@@ -304,7 +327,9 @@ def audit_documents(
         source = None
         if link is not None and (link.relation != "same_story" or link.forced):
             source = by_id[link.source_id]
-            alignment = align(source, d, encoder=encoder)
+            # A round trip shares meaning, not words: align it with the sentence encoder.
+            enc = semantic.encoder if link.relation == "round_trip" else encoder
+            alignment = align(source, d, encoder=enc)
             scores = score_pair(source, d, alignment)
         qe_findings: list[Finding] = []
         # QE estimates translation quality: on a same-language copy it has nothing to say.

@@ -31,7 +31,7 @@ CATEGORIES: tuple[str, ...] = (
     "style/literal",
 )
 
-RELATIONS: tuple[str, ...] = ("verbatim_copy", "edited_copy", "translation", "same_story")
+RELATIONS: tuple[str, ...] = ("verbatim_copy", "edited_copy", "round_trip", "translation", "same_story")
 
 VERDICT_LABELS: tuple[str, ...] = (
     "original",
@@ -39,6 +39,7 @@ VERDICT_LABELS: tuple[str, ...] = (
     "edited_copy",
     "machine_translation",
     "human_translation",
+    "not_assessed",  # outside the verdict's scope (a language the text-only model was not trained on)
 )
 
 
@@ -197,6 +198,7 @@ class Scores:
     monotonicity: float | None = None
     pairs: tuple[PairScores, ...] = ()  # parallel to Alignment.pairs
     signatures: dict[str, str] = field(default_factory=dict)
+    qe_note: str | None = None  # why qe is None although QE ran ("QE not available for es→en")
 
 
 @dataclass(frozen=True)
@@ -225,10 +227,18 @@ class Finding:
 
 @dataclass(frozen=True)
 class Verdict:
+    """The machine-translation verdict of one article.
+
+    ``evidence`` carries the measurements (numbers, for JSON and HTML); ``reasons`` the
+    top reasons in plain words, as an editor would say them (the terminal shows these).
+    ``p_machine_translation`` is None when the label is ``not_assessed``.
+    """
+
     label: str  # one of VERDICT_LABELS
-    p_machine_translation: float
+    p_machine_translation: float | None
     evidence: tuple[str, ...] = ()
     mode: str = "text_only"  # "with_source" | "text_only"
+    reasons: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -252,6 +262,9 @@ class AuditResult:
     documents: tuple[DocumentResult, ...]
     errors: tuple[IngestError, ...]
     signature: str
+    # Documents given only as context (a check's --source): reports show their sentences
+    # beside the drafts' but do not count, list or judge them.
+    context: tuple[DocumentResult, ...] = ()
 
     def by_id(self, doc_id: str) -> DocumentResult:
         for d in self.documents:

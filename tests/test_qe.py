@@ -125,17 +125,70 @@ def test_builtin_deterministic(full_model):
 
 
 def test_empty_inputs(fast_model):
-    res = fast_model.predict(["", "Hello there.", ""], ["", "", "Hola."], "en", "es")
-    _check_result(res, ["", "", "Hola."])
+    res = fast_model.predict(["", "Hello there.", ""], ["", "", "Hallo."], "en", "de")
+    _check_result(res, ["", "", "Hallo."])
     assert res.spans[0] == [] and res.spans[1] == [] and res.word_probs[0] == []
     assert res.scores[1] == 0.0
     empty = fast_model.predict([], [], "en", "de")
     assert empty.scores == [] and empty.system_score == 0.0
 
 
-def test_unknown_pair_still_scored(fast_model):
-    res = fast_model.predict(["El canciller chino habló."], ["The Chinese chancellor spoke."], "es", "en")
-    _check_result(res, ["The Chinese chancellor spoke."])
+def test_uncovered_pair_gets_no_score(fast_model):
+    """v1 gave 0.6098 to every es→en segment; now it says the pair is not covered."""
+    res = fast_model.predict(["El canciller chino habló.", "Llueve."], ["The Chinese chancellor spoke.", "x"], "es", "en")
+    assert res.available is False and res.reason == "QE not available for es→en"
+    assert res.scores == [None, None] and res.system_score is None
+    assert res.spans == [[], []] and res.word_probs == [[], []]
+    assert "es-en" not in fast_model.covered_pairs() and "ro-en" in fast_model.covered_pairs()
+    covered = fast_model.predict(["Plouă."], ["It is raining."], "ro", "en")
+    assert covered.available and covered.reason is None and isinstance(covered.scores[0], float)
+
+
+def test_degenerate_feature_std_cannot_explode(fast_model):
+    """``lex_avail`` has std 1e-6 in config.json: a missing lexicon must not become -1e6."""
+    import numpy as np
+
+    from auditor.qe.builtin import Z_CLIP
+    from auditor.qe.features import SEGMENT_FEATURES, batch_features
+
+    raw = json.loads((BUILTIN / "config.json").read_text(encoding="utf-8"))["auditor_qe"]
+    assert min(raw["segment_std"]) < 1e-3  # the shipped constant that caused the saturation
+    assert float(fast_model.seg_std.min()) >= 1e-3 and float(fast_model.word_std.min()) >= 1e-3
+    feats = batch_features(["Der Hund schläft."], ["The dog sleeps."], None, None)
+    seg = (feats[0].segment - fast_model.seg_mean) / fast_model.seg_std
+    assert abs(float(seg[SEGMENT_FEATURES.index("lex_avail")])) <= 1.0 + 1e-6
+    z, probs = fast_model.run(feats, 0)
+    assert np.all(np.isfinite(z)) and all(np.all(np.isfinite(p)) for p in probs)
+    assert Z_CLIP > 0
+
+
+COVERED_FIXTURE = Path(__file__).resolve().parent / "fixtures" / "qe_covered_pairs.json"
+
+
+@pytest.mark.parametrize("pair", json.loads(COVERED_FIXTURE.read_text(encoding="utf-8")))
+def test_scores_vary_and_rank_on_every_covered_pair(fast_model, pair):
+    """Correct translation > unrelated sentence and > untranslated copy, on every covered pair.
+
+    The five best-rated 8-20-word MLQE-PE dev segments of the pair (CC0; first five by
+    ``z_mean``, not chosen for this test): each paired with its own translation, with the
+    next segment's translation (unrelated) and with its own source (untranslated copy).
+    A model that answers a constant fails: the scores must spread and rank.
+    """
+    rows = json.loads(COVERED_FIXTURE.read_text(encoding="utf-8"))[pair]
+    sl, tl = pair.split("-")
+    assert pair in fast_model.covered_pairs()
+    srcs = [r["source"] for r in rows]
+    good = [r["translation"] for r in rows]
+    unrelated = good[1:] + good[:1]
+    right = fast_model.predict(srcs, good, sl, tl).scores
+    wrong = fast_model.predict(srcs, unrelated, sl, tl).scores
+    copy = fast_model.predict(srcs, srcs, sl, tl).scores
+    every = right + wrong + copy
+    assert max(every) - min(every) >= 0.1, f"{pair}: scores barely vary ({min(every):.3f}..{max(every):.3f})"
+    assert len({round(x, 4) for x in every}) >= 10
+    assert sum(right) > sum(wrong) and sum(right) > sum(copy)
+    assert sum(a > b for a, b in zip(right, wrong)) >= 3
+    assert sum(a > b for a, b in zip(right, copy)) >= 3
 
 
 def test_bad_language_codes(fast_model):
@@ -156,7 +209,7 @@ def test_very_long_input_not_truncated(full_model):
     words = ("the minister said that the talks were constructive and frank " * 500).split()[:5000]
     src = " ".join(words)
     tgt = " ".join(words[:-1]) + " Zzqxw"
-    res = full_model.predict([src], [tgt], "en", "en")
+    res = full_model.predict([src], [tgt], "en", "de")  # a covered pair (en→en is not)
     _check_result(res, [tgt])
     probs = res.word_probs[0]
     assert len(probs) == 5000

@@ -20,6 +20,20 @@ from .lexicon import Lexicon
 
 FORMAT_KEY = "auditor_qe"
 
+#: Normalised features are clipped to this many standard deviations (rare binary
+#: features such as ``number_absent`` legitimately reach about 17).
+Z_CLIP = 50.0
+#: A feature whose training standard deviation is below this never varied in training
+#: (``lex_avail`` was 1.0 on every row, std 1e-6): it is scaled by 1.0 instead, so a
+#: value the network never saw cannot become a z-score of -10^6 and saturate it.
+STD_FLOOR = 1e-3
+
+
+def safe_std(std: "np.ndarray") -> "np.ndarray":
+    """``std`` with degenerate entries (below :data:`STD_FLOOR`) replaced by 1.0."""
+    std = np.asarray(std, dtype=np.float32)
+    return np.where(std < STD_FLOOR, np.float32(1.0), std).astype(np.float32)
+
 
 def default_model_dir() -> Path:
     """``models/qe-builtin`` at the project root."""
@@ -45,9 +59,9 @@ class BuiltinQEModel(QEModel):
             self.config = cfg
             self.pairs: list[str] = list(meta["pairs"])
             self.seg_mean = np.asarray(meta["segment_mean"], dtype=np.float32)
-            self.seg_std = np.asarray(meta["segment_std"], dtype=np.float32)
+            self.seg_std = safe_std(meta["segment_std"])
             self.word_mean = np.asarray(meta["word_mean"], dtype=np.float32)
-            self.word_std = np.asarray(meta["word_std"], dtype=np.float32)
+            self.word_std = safe_std(meta["word_std"])
             self.word_offset = float(meta.get("word_logit_offset", 0.0))
             self.version = str(meta.get("version", "0"))
             from .net import NumpyQENet
@@ -72,7 +86,16 @@ class BuiltinQEModel(QEModel):
     @property
     def signature(self) -> str:
         emb = "use-v3" if self.use_embeddings else "none"
-        return f"qe:{self.name}|v:{self.version}|emb:{emb}|wthr:{self.word_threshold:g}"
+        return f"qe:{self.name}|v:{self.version}|emb:{emb}|wthr:{self.word_threshold:g}|pairs:{len(self.covered_pairs())}"
+
+    def covered_pairs(self) -> tuple[str, ...]:
+        """The MLQE-PE pairs the network and lexicons were trained on (``config.json``).
+
+        Other pairs are refused rather than scored: without a lexicon and a pair
+        embedding the v1 network has only length and punctuation features left, and its
+        output on them was a constant 0.6098 for every segment.
+        """
+        return tuple(p for p in self.pairs if (self.path / "lexicons" / f"{p}.tsv.gz").exists())
 
     def lexicon(self, pair: str) -> Lexicon | None:
         """The lexicon of ``pair`` ("en-de"), loaded once; None when the pair was not trained."""
@@ -100,13 +123,13 @@ class BuiltinQEModel(QEModel):
 
     def run(self, feats: list[PairFeatures], pair_idx: int) -> tuple[np.ndarray, list[np.ndarray]]:
         """z-scores and per-word error probabilities from precomputed features."""
-        seg = (np.stack([f.segment for f in feats]) - self.seg_mean) / self.seg_std
+        seg = np.clip((np.stack([f.segment for f in feats]) - self.seg_mean) / self.seg_std, -Z_CLIP, Z_CLIP)
         pairs = np.full(len(feats), pair_idx, dtype=np.int64)
         z = self.net.segment(seg.astype(np.float32), pairs)
         counts = [len(f.words) for f in feats]
         probs: list[np.ndarray] = []
         if sum(counts):
-            w = (np.concatenate([f.words for f in feats]) - self.word_mean) / self.word_std
+            w = np.clip((np.concatenate([f.words for f in feats]) - self.word_mean) / self.word_std, -Z_CLIP, Z_CLIP)
             zz = np.repeat(z, counts)
             pp = np.full(len(w), pair_idx, dtype=np.int64)
             logit = self.net.word(w.astype(np.float32), pp, zz) - self.word_offset

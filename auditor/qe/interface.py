@@ -37,14 +37,20 @@ class QEResult:
     ``i`` (character offsets into that translation); ``spans[i]`` keeps the words whose
     ``p_error`` exceeds the threshold used. ``signature`` names model, version and
     settings, like sacrebleu's signatures, so reported numbers are reproducible.
+    A pair the model does not cover gives ``available=False``, ``None`` scores, no
+    spans and a one-line ``reason``.
     """
 
-    scores: list[float]
+    scores: list[float | None]
     spans: list[list[ErrorSpan]]
     word_probs: list[list[tuple[int, int, float]]]
-    system_score: float
+    system_score: float | None
     signature: str
     metadata: dict = field(default_factory=dict, compare=False)
+    #: False when the model does not cover the language pair: every score is None and
+    #: ``reason`` says so ("QE not available for es→en"), never a made-up number.
+    available: bool = True
+    reason: str | None = None
 
 
 def validate_lang(code: str) -> str:
@@ -101,6 +107,22 @@ class QEModel:
     def signature(self) -> str:  # pragma: no cover - overridden
         return self.name
 
+    def covered_pairs(self) -> tuple[str, ...] | None:
+        """Language pairs ("en-de") the model was trained for; None means any pair.
+
+        External checkpoints (COMET, transformers) do not declare theirs, so they say None.
+        """
+        return None
+
+    def covers(self, src_lang: str, tgt_lang: str) -> bool:
+        """Whether ``predict`` gives real scores for this (normalised) pair."""
+        pairs = self.covered_pairs()
+        return pairs is None or f"{src_lang}-{tgt_lang}" in pairs
+
+    def unavailable_reason(self, src_lang: str, tgt_lang: str) -> str:
+        """The one-line message for a pair the model does not cover."""
+        return f"QE not available for {src_lang}→{tgt_lang}"
+
     def predict(
         self,
         sources: Sequence[str],
@@ -114,6 +136,10 @@ class QEModel:
         if batch_size < 1:
             raise ValueError("batch_size must be at least 1")
         srcs, tgts, sl, tl = validate_inputs(sources, translations, src_lang, tgt_lang)
+        if not self.covers(sl, tl):
+            n = len(srcs)
+            return QEResult([None] * n, [[] for _ in range(n)], [[] for _ in range(n)], None, self.signature,
+                            available=False, reason=self.unavailable_reason(sl, tl))
         if not srcs:
             return QEResult([], [], [], 0.0, self.signature)
         scores, word_probs = self._predict(srcs, tgts, sl, tl, batch_size)

@@ -456,7 +456,7 @@ def _scores_dl(dr: DocumentResult) -> str:
         ("BLEU", fmt_float(s.bleu)),
         ("TER", fmt_float(s.ter)),
         ("Cross-lingual similarity", fmt_float(s.xsim, 2)),
-        ("Quality estimate", fmt_float(s.qe, 2)),
+        ("Quality estimate", _e(s.qe_note) if s.qe is None and s.qe_note else fmt_float(s.qe, 2)),
         ("Source covered", fmt_pct(s.source_coverage)),
         ("Reprint covered", fmt_pct(s.reprint_coverage)),
         ("Order kept", fmt_pct(s.monotonicity)),

@@ -66,6 +66,7 @@ def _scores(s: Scores | None) -> dict[str, Any]:
         "xsim": _f(s.xsim),
         "source_coverage": _f(s.source_coverage),
         "qe": _f(s.qe),
+        "qe_note": s.qe_note,
         "reprint_coverage": _f(s.reprint_coverage),
         "monotonicity": _f(s.monotonicity),
         "signatures": {k: str(s.signatures[k]) for k in sorted(s.signatures)},

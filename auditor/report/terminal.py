@@ -16,7 +16,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from rich import box
-from rich.console import Console, Group, RenderableType
+from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
+from rich.measure import Measurement
 from rich.padding import Padding
 from rich.panel import Panel
 from rich.rule import Rule
@@ -31,6 +32,7 @@ from .common import (
     by_severity,
     category_counts,
     context_bounds,
+    file_name,
     fmt_float,
     fmt_pct,
     is_reprint,
@@ -38,8 +40,9 @@ from .common import (
     score_summary,
     select_pairs,
     severity_counts,
-    site_or_file,
+    short_names,
     source_of,
+    verdict_tally,
 )
 
 SEVERITY_STYLE: dict[str, str] = {
@@ -58,6 +61,9 @@ OMISSION_STYLE = "italic red"
 ADDITION_STYLE = "italic magenta"
 MAX_SENTENCE_CHARS = 320  # per alignment cell or source wording, unless verbose
 MAX_FINDINGS = 10  # finding entries per article before minor ones are only counted
+NARROW_BELOW = 60  # columns under which the report says the terminal is too narrow
+STACKED_BEADS_BELOW = 80  # columns under which alignment beads are stacked, not side by side
+TITLE_CHARS = 70  # of a headline in the Articles table
 
 
 def _plain(console: Console) -> bool:
@@ -101,47 +107,116 @@ def _severity_cell(counts: dict[str, int]) -> Text:
     return Text.assemble(*parts)
 
 
-def _verdict_cell(dr: DocumentResult) -> Text:
+def _verdict_cell(dr: DocumentResult, inline: bool = False) -> Text:
     v = dr.verdict
     if v is None:
         return Text("–", style="dim")
     style = "bold red" if v.label == "machine_translation" else ""
-    out = Text.assemble(_t(_humanise(v.label), style), "\n", Text(f"p(MT) {v.p_machine_translation:.2f}", style="dim"))
+    sep = " · " if inline else "\n"
+    out = Text.assemble(_t(_humanise(v.label), style), sep, Text(f"p(MT) {v.p_machine_translation:.2f}", style="dim"))
     if v.mode == "text_only":
-        out.append("\ntext only", style="dim italic")
+        out.append(f"{sep}text only", style="dim italic")
     return out
 
 
-def _source_cell(dr: DocumentResult) -> Text:
-    """``edited copy of <id>``; a same-story link is context, not a source, so it is dimmed."""
-    if dr.link is None:
-        return Text("–", style="dim")
-    if dr.link.relation == "same_story":
-        return Text.assemble(Text("same story as\n", style="dim"), _t(dr.link.source_id, "dim"))
-    out = Text.assemble(_t(_humanise(dr.link.relation), "bold"), Text(" of\n", style="dim"), _t(dr.link.source_id, "bold"))
+def _source_cell(dr: DocumentResult, names: dict[str, str]) -> Text:
+    """``edited copy of <name>`` for a reprint; nothing for an original.
+
+    A ``same_story`` link says two articles cover one event, not that one is the other's
+    source: an original shows no source, any other article says none was found.
+    """
+    if not is_reprint(dr):
+        if dr.verdict is None or dr.verdict.label == "original":
+            return Text("–", style="dim")
+        return Text("none found", style="dim")
+    assert dr.link is not None
+    out = Text.assemble(_t(_humanise(dr.link.relation), "bold"), Text(" of ", style="dim"),
+                        _t(names.get(dr.link.source_id, dr.link.source_id), "bold"))
     if dr.link.forced:
         out.append(" (given)", style="dim")
     return out
 
 
 def header(result: AuditResult) -> RenderableType:
-    """Title rule, signature and one line of totals."""
+    """Title rule, totals, and what the audit judged (the signature comes last)."""
     all_findings = [f for dr in result.documents for f in dr.findings]
     counts = severity_counts(all_findings)
-    reprints = sum(1 for dr in result.documents if is_reprint(dr))
     line = Text.assemble(
-        f"{_plural(len(result.documents), 'article')} · {_plural(reprints, 'reprint')} · "
-        f"{_plural(len(all_findings), 'finding')} (",
+        f"{_plural(len(result.documents), 'article')} · {_plural(len(all_findings), 'finding')} (",
         *_join(
             [Text(f"{counts[s]} {s}", style=SEVERITY_STYLE[s] if counts[s] else "dim") for s in SEVERITY_ORDER],
             ", ",
         ),
         f") · {_plural(len(result.errors), 'input error')}",
     )
-    return Group(
-        Rule(Text("Translation audit", style="bold")),
-        Text.assemble(Text("signature ", style="dim"), _t(result.signature, "dim")),
-        line,
+    return Group(Rule(Text("Translation audit", style="bold")), line, judged_line(result))
+
+
+def judged_line(result: AuditResult) -> Text:
+    """Verdicts counted by label, then how many articles have their source in the set.
+
+    Two different counts, each named: an article judged machine-translated need not have
+    its source among the inputs (a "reprint" count would hide it).
+    """
+    tally = verdict_tally(result)
+    parts = [
+        Text(f"{n} {_humanise(label)}", style="bold red" if label == "machine_translation" else "")
+        for label, n in tally.items()
+    ]
+    with_source = sum(1 for dr in result.documents if is_reprint(dr))
+    out = Text("Verdicts: ")
+    if parts:
+        out.append_text(Text.assemble(*_join(parts, ", ")))
+    else:
+        out.append("none", style="dim")
+    out.append(f" · {with_source} of {len(result.documents)} with their source in this set", style="dim")
+    return out
+
+
+class FieldWrapped:
+    """A ``|``-separated signature that wraps only between fields, never inside one.
+
+    ``langdetect:1.0.9`` cut into ``langdetect:1.0`` / ``.9`` misquotes a version; each line
+    here ends after a ``|``. A single field wider than the terminal is folded (nothing
+    else can be done with it).
+    """
+
+    def __init__(self, label: str, value: str, style: str = "dim") -> None:
+        self.label, self.value, self.style = label, value, style
+
+    def lines(self, width: int) -> list[str]:
+        fields = [f for f in self.value.split("|")]
+        out: list[str] = []
+        line = self.label
+        for k, field in enumerate(fields):
+            piece = field + ("|" if k < len(fields) - 1 else "")
+            if line.strip() and len(line) + len(piece) > width:
+                out.append(line.rstrip())
+                line = "  "
+            line += piece
+        out.append(line.rstrip())
+        return out
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        for line in self.lines(max(options.max_width, 1)):
+            yield Text(line, style=self.style, overflow="fold")
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        longest = max((len(f) for f in self.value.split("|")), default=0) + 1
+        return Measurement(min(longest, options.max_width), min(len(self.label) + len(self.value), options.max_width))
+
+
+def signature_block(result: AuditResult) -> RenderableType:
+    """The signature, last: it identifies the run; it is not what an editor reads first."""
+    return FieldWrapped("signature ", result.signature)
+
+
+def narrow_note(width: int) -> Text:
+    """One line saying the terminal is too narrow for the report to read well."""
+    return Text(
+        f"This terminal is {width} columns wide; the report reads best at {NARROW_BELOW} or more "
+        "(widen it, or write the JSON or HTML report).",
+        style="yellow",
     )
 
 
@@ -158,16 +233,22 @@ def _join(items: list[Text], sep: str) -> list[Text | str]:
     return out
 
 
-def _article_cell(dr: DocumentResult) -> Text:
-    """Id, then the publisher when it says more than the id (not the id's own file name)."""
+def _article_cell(dr: DocumentResult, names: dict[str, str]) -> Text:
+    """Short name and headline, then site, language and date, then the file name.
+
+    The short name is what the rest of the report calls the article; the file name stays
+    on the last line so the input can still be found.
+    """
     d = dr.doc.document
-    out = Text.assemble(_t(dr.id, "bold"))
-    where = site_or_file(dr)
-    if where and where.rsplit(".", 1)[0] != dr.id:
-        out.append_text(Text.assemble("\n", _t(where, "dim")))
-    meta = " · ".join(x for x in (dr.doc.language, d.date) if x)
+    out = Text.assemble(_t(names.get(dr.id, dr.id), "bold"))
+    if d.title:
+        out.append_text(Text.assemble("  ", _t(_clip(d.title, TITLE_CHARS), "italic")))
+    meta = " · ".join(x for x in (d.site, dr.doc.language, d.date) if x)
     if meta:
         out.append_text(Text.assemble("\n", _t(meta, "dim")))
+    fname = file_name(dr)
+    if fname and fname.rsplit(".", 1)[0] != names.get(dr.id, dr.id):
+        out.append_text(Text.assemble("\n", _t(fname, "dim")))
     return out
 
 
@@ -180,6 +261,8 @@ def _score_lines(dr: DocumentResult) -> Text:
         lines.append(f"cov {fmt_pct(s.source_coverage)}")
     if s is not None and s.qe is not None:
         lines.append(f"QE {fmt_float(s.qe, 2)}")
+    elif s is not None and s.qe_note:
+        lines.append("QE n/a")
     if lines == ["–"]:
         return Text("–", style="dim")
     return _t("\n".join(lines))
@@ -191,12 +274,53 @@ def _severity_header() -> Text:
     )
 
 
-def summary_table(result: AuditResult, width: int | None = None) -> Table:
+class WidthChoice:
+    """Render ``wide`` when it fits the width it is given, else ``narrow``.
+
+    A rich table that does not fit drops or crops columns (a verdict read "ma"); deciding
+    at render time from rich's own measurement means nothing is ever cut.
+    """
+
+    def __init__(self, wide: RenderableType, narrow: RenderableType) -> None:
+        self.wide, self.narrow = wide, narrow
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        need = Measurement.get(console, options, self.wide).minimum
+        yield self.wide if need <= options.max_width else self.narrow
+
+
+def summary_table(result: AuditResult, width: int | None = None) -> RenderableType:
+    """The Articles overview: a table where it fits, one block per article where it does not."""
+    names = short_names(result)
+    return WidthChoice(_summary_grid(result, names), _summary_stacked(result, names))
+
+
+def _summary_stacked(result: AuditResult, names: dict[str, str]) -> RenderableType:
+    """One block per article (name and headline, then source, scores, verdict, findings)."""
+    blocks: list[RenderableType] = [Text("Articles", style="bold")]
+    for dr in result.documents:
+        details: list[RenderableType] = []
+        source = _source_cell(dr, names)
+        if source.plain != "–":
+            details.append(Text.assemble(Text("source ", style="dim"), source))
+        scores = _score_lines(dr).plain.replace("\n", " · ")
+        if scores != "–":
+            details.append(Text.assemble(Text("scores ", style="dim"), _t(scores)))
+        details.append(Text.assemble(Text("verdict ", style="dim"), _verdict_cell(dr, inline=True)))
+        counts = severity_counts(dr.findings)
+        details.append(Text.assemble(
+            Text("findings ", style="dim"),
+            *_join([Text(f"{counts[s]} {s}", style=SEVERITY_STYLE[s] if counts[s] else "dim") for s in SEVERITY_ORDER], ", "),
+        ))
+        blocks.append(Group(Text(""), _article_cell(dr, names), Padding(Group(*details), (0, 0, 0, 2))))
+    return Group(*blocks)
+
+
+def _summary_grid(result: AuditResult, names: dict[str, str]) -> Table:
     """One row per article: where it comes from, how close it is, what the audit thinks.
 
-    Five columns only, so that an 80-column terminal shows ids and counts unbroken:
-    language and date sit under the article id, coverage and QE under the scores.
-    Below 100 columns (``width``) the verdict wraps onto two lines to make room.
+    Five columns only: site, language, date and file name sit under the article's name,
+    coverage and QE under the scores. Labels wrap between words, never inside one.
     """
     table = Table(
         title=Text("Articles", style="bold"),
@@ -209,16 +333,15 @@ def summary_table(result: AuditResult, width: int | None = None) -> Table:
         pad_edge=False,
         show_edge=False,
     )
-    id_width = max((len(dr.id) for dr in result.documents), default=8)
-    table.add_column("Article", overflow="fold", min_width=min(id_width, 20))
-    table.add_column("Source", min_width=min(id_width, 20), overflow="fold")
+    table.add_column("Article", overflow="fold")
+    table.add_column("Source", min_width=11, max_width=14)
     table.add_column("Scores", no_wrap=True)
-    table.add_column("Verdict", min_width=11, max_width=12 if width is not None and width < 100 else None, overflow="fold")
+    table.add_column("Verdict", min_width=11, max_width=13)
     table.add_column(_severity_header(), justify="right", no_wrap=True)
     for dr in result.documents:
         table.add_row(
-            _article_cell(dr),
-            _source_cell(dr),
+            _article_cell(dr, names),
+            _source_cell(dr, names),
             _score_lines(dr),
             _verdict_cell(dr),
             _severity_cell(severity_counts(dr.findings)),
@@ -256,11 +379,13 @@ def alignment_panel(
     src = source_of(result, dr)
     link = dr.link
     assert link is not None
+    names = short_names(result)
+    name, src_name = names.get(dr.id, dr.id), names.get(link.source_id, link.source_id)
     src_lang = src.doc.language if src is not None else "?"
     title = Text.assemble(
-        _t(dr.id, "bold"),
+        _t(name, "bold"),
         Text(" ← ", style="dim"),
-        _t(link.source_id, "bold"),
+        _t(src_name, "bold"),
         Text(" · ", style="dim"),
         _t(_humanise(link.relation)),
         Text(" · ", style="dim"),
@@ -273,6 +398,8 @@ def alignment_panel(
         facts.append(f"coverage {fmt_pct(s.source_coverage)} of source, {fmt_pct(s.reprint_coverage)} of reprint")
         if s.qe is not None:
             facts.append(f"QE {fmt_float(s.qe, 2)}")
+        elif s.qe_note:
+            facts.append(s.qe_note)
     if dr.alignment is not None and dr.alignment.method:
         facts.append(dr.alignment.method)
     body.append(_t(" · ".join(f for f in facts if f and f != "–"), "dim"))
@@ -288,12 +415,14 @@ def alignment_panel(
     limit = None if verbose else MAX_SENTENCE_CHARS
     table = Table(box=box.SIMPLE, expand=True, show_lines=False, pad_edge=False)
     table.add_column("#", justify="right", style="dim", no_wrap=True)
-    table.add_column(Text(f"Source ({src_lang}) {link.source_id}"), ratio=1, overflow="fold")
-    table.add_column(Text(f"Reprint ({dr.doc.language}) {dr.id}"), ratio=1, overflow="fold")
+    table.add_column(Text(f"Source ({src_lang}) {src_name}"), ratio=1)
+    table.add_column(Text(f"Reprint ({dr.doc.language}) {name}"), ratio=1)
     table.add_column("Sim", justify="right", no_wrap=True)
-    for idx, pair in pairs:
-        table.add_row(*_bead_row(idx, pair, src, dr, limit))
-    body.append(table)
+    rows = [_bead_row(idx, pair, src, dr, limit) for idx, pair in pairs]
+    for row in rows:
+        table.add_row(*row)
+    stacked = Group(*(_bead_stacked(row, src_lang, dr.doc.language) for row in rows))
+    body.append(NarrowChoice(table, stacked, STACKED_BEADS_BELOW))
     if hidden:
         body.append(
             Text(
@@ -303,6 +432,27 @@ def alignment_panel(
             )
         )
     return Panel(Group(*body), title=title, title_align="left", border_style="blue")
+
+
+class NarrowChoice:
+    """Render ``wide`` from ``columns`` wide up, ``narrow`` below (side-by-side text columns
+    under ~35 characters each read as a ragged strip of words)."""
+
+    def __init__(self, wide: RenderableType, narrow: RenderableType, columns: int) -> None:
+        self.wide, self.narrow, self.columns = wide, narrow, columns
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        yield self.wide if options.max_width >= self.columns - 4 else self.narrow
+
+
+def _bead_stacked(row: tuple[Text, Text, Text, Text], src_lang: str, rep_lang: str) -> RenderableType:
+    """One alignment bead as three lines: number and similarity, source, reprint."""
+    label, src_text, rep_text, sim = row
+    return Group(
+        Text.assemble(Text("#", style="dim"), label.copy(), Text("  sim ", style="dim"), sim.copy()),
+        Padding(Text.assemble(Text(f"source ({src_lang}) ", style="dim"), src_text.copy()), (0, 0, 0, 2)),
+        Padding(Text.assemble(Text(f"reprint ({rep_lang}) ", style="dim"), rep_text.copy()), (0, 0, 1, 2)),
+    )
 
 
 def _bead_row(
@@ -445,7 +595,7 @@ def findings_panel(
         ])
     title = Text.assemble(
         Text("Findings in ", style="bold"),
-        _t(dr.id, "bold"),
+        _t(short_names(result).get(dr.id, dr.id), "bold"),
         Text(f"  {len(ordered)}: ", style="dim"),
         *_join([Text(f"{counts[s]} {s}", style=SEVERITY_STYLE[s]) for s in SEVERITY_ORDER if counts[s]], ", "),
     )
@@ -454,13 +604,13 @@ def findings_panel(
 
 
 def _doc_line(dr: DocumentResult) -> Text:
-    """Title, site and date of an article, as an editor would cite it."""
+    """Title, site and date of an article, as an editor would cite it, and its file."""
     d = dr.doc.document
     out = Text()
     if d.title:
         out.append_text(_t(f"“{d.title}”", "italic"))
         out.append("  ")
-    meta = [x for x in (site_or_file(dr), d.date) if x]
+    meta = [x for x in (d.site, d.date, file_name(dr)) if x]
     out.append_text(_t(" · ".join(meta), "dim"))
     return out
 
@@ -487,8 +637,12 @@ def renderables(
     """The report as a sequence of renderables (for callers that compose their own layout).
 
     Overview first (totals, articles, categories), then article by article: its findings,
-    then its alignment with the source, so an editor reads one story at a time.
+    then its alignment with the source, so an editor reads one story at a time; the
+    signature that identifies the run comes last. Under ``NARROW_BELOW`` columns a note
+    says the terminal is too narrow.
     """
+    if width is not None and width < NARROW_BELOW:
+        yield narrow_note(width)
     yield header(result)
     yield summary_table(result, width)
     yield category_table(result)
@@ -500,6 +654,7 @@ def renderables(
             yield alignment_panel(result, dr, max_pairs=max_pairs, verbose=verbose)
     if result.errors:
         yield errors_table(result)
+    yield signature_block(result)
 
 
 def render_terminal(
