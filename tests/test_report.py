@@ -498,3 +498,129 @@ def test_html_summary_and_clipping():
     assert "5 articles · 2 reprints" in page or "reprint ·" in page or "reprints ·" in page
     one = render_html(dataclasses.replace(r, documents=r.documents[:1], errors=()))
     assert "1 article · " in one and "0 input errors" in one
+
+
+# --- what a reader sees at 60, 80 and 140 columns -------------------------------------------
+
+HEX_IDS = {
+    "afp-src": "000_020213ffb606731c",
+    "copy-001": "001_318b605aa1cf8430",
+    "cnn-es": "002_2e1ec42307e5552b",
+    "worldys-004": "003_395f7e35265b66e0",
+    "dw-003": "004_acf96132f0f084c7",
+}
+LONG_SIGNATURE = (
+    "auditor:0.1.0|enc:hashing-char3-4:dim4096|link:on|sacrebleu:2.6.0|langdetect:1.0.9|"
+    "qe:auditor-qe-mini@0.1.0|align:dp-monolingual:lexical"
+)
+
+
+def _renamed(result: AuditResult, names: dict[str, str]) -> AuditResult:
+    """The sample with scraped-style ids (``NNN_<hash>``) and file paths, links kept."""
+    docs = []
+    for dr in result.documents:
+        new = names.get(dr.id, dr.id)
+        document = dataclasses.replace(dr.doc.document, id=new, path=f"corpus/{new}.txt")
+        link = dr.link and dataclasses.replace(dr.link, reprint_id=new, source_id=names.get(dr.link.source_id, dr.link.source_id))
+        alignment = dr.alignment and dataclasses.replace(
+            dr.alignment, reprint_id=new, source_id=names.get(dr.alignment.source_id, dr.alignment.source_id))
+        docs.append(dataclasses.replace(dr, doc=dataclasses.replace(dr.doc, document=document), link=link, alignment=alignment))
+    return dataclasses.replace(result, documents=tuple(docs))
+
+
+@pytest.fixture(scope="module")
+def scraped(result) -> AuditResult:
+    r = _renamed(result, HEX_IDS)
+    dw = r.documents[4]
+    same = Link(dw.id, r.documents[0].id, "same_story", 0.4)  # an original on the same story
+    docs = (*r.documents[:4], dataclasses.replace(dw, link=same))
+    return dataclasses.replace(r, documents=docs, signature=LONG_SIGNATURE)
+
+
+def _signature_lines(out: str) -> list[str]:
+    lines = out.rstrip("\n").splitlines()
+    start = max(i for i, line in enumerate(lines) if line.startswith("signature "))
+    return [line.strip() for line in lines[start:] if line.strip()]
+
+
+@pytest.mark.parametrize("width", [60, 80, 140])
+def test_terminal_signature_last_and_wrapped_between_fields(scraped, width):
+    out = _plain_render(scraped, width=width)
+    lines = _signature_lines(out)
+    assert lines[0].startswith("signature ")
+    body = [lines[0][len("signature "):], *lines[1:]]
+    assert "".join(body) == LONG_SIGNATURE  # nothing lost, nothing added
+    assert all(part.endswith("|") for part in body[:-1])  # every break falls after a field
+    assert all(len(line) <= width for line in out.splitlines())
+    assert "Translation audit" in out.splitlines()[0]  # the signature no longer opens the report
+    if width < 140:
+        assert len(body) > 1  # the test really exercised the wrapping
+
+
+@pytest.mark.parametrize("width", [60, 80, 140])
+def test_terminal_verdicts_and_counts_complete_at_every_width(scraped, width):
+    out = _plain_render(scraped, width=width)
+    assert max(len(line) for line in out.splitlines()) <= width
+    summary = out[: out.index("Findings by category")]
+    flat = " ".join(summary.split())
+    for dr in scraped.documents:
+        short = dr.id.split("_")[0]
+        assert re.search(rf"(^|\s){short}(\s|$)", summary), short  # the short name, whole
+        assert f"{dr.id}.txt" in summary  # the file name is still there, unbroken
+        if dr.verdict is not None:
+            label = dr.verdict.label.replace("_", " ")
+            assert label in flat, (width, label)
+    # the machine translation carries 1 critical, 2 major, 2 minor: shown whole whatever the layout
+    counts = "1/2/2" if "1/2/2" in summary else "1 critical, 2 major, 2 minor"
+    assert counts in flat, width
+
+
+def test_terminal_layout_switches_to_stacked_when_the_table_would_not_fit(scraped):
+    narrow = _plain_render(scraped, width=60)
+    wide = _plain_render(scraped, width=140)
+    assert "verdict machine translation" in " ".join(narrow.split())  # stacked: labelled lines
+    assert "C/M/m" in wide and "verdict machine translation" not in " ".join(wide.split())
+
+
+@pytest.mark.parametrize("width,noted", [(50, True), (59, True), (60, False), (80, False)])
+def test_terminal_narrow_note(scraped, width, noted):
+    out = _plain_render(scraped, width=width)
+    first = out.splitlines()[0]
+    assert ("columns; this report needs 60" in first) is noted
+    if noted:
+        assert len(first) <= width  # one line
+
+
+def test_terminal_summary_counts_verdicts_and_says_what_it_counts(scraped):
+    tally: dict[str, int] = {}
+    for dr in scraped.documents:
+        if dr.verdict is not None:
+            tally[dr.verdict.label] = tally.get(dr.verdict.label, 0) + 1
+    head = " ".join(_plain_render(scraped, width=140).split("Articles")[0].split())
+    for label, n in tally.items():
+        assert f"{n} {label.replace('_', ' ')}" in head
+    linked = sum(1 for dr in scraped.documents if dr.link is not None and dr.link.relation != "same_story")
+    assert linked == 2 and tally["machine_translation"] == 1
+    assert f"{linked} of {len(scraped.documents)} with their source in this set" in head
+    assert "reprint" not in head  # an ambiguous count is gone
+
+
+def test_terminal_original_has_no_source(scraped):
+    out = _plain_render(scraped, width=140)
+    assert "same story" not in out
+    row = next(line for line in out.splitlines() if line.startswith("004 "))
+    assert " – " in row and "none found" not in row  # an original: no source, and none missing
+
+
+def test_short_names_rules():
+    from auditor.report.common import short_names
+
+    base = sample_result()
+    r = _renamed(base, {"afp-src": "000_020213ffb606731c", "copy-001": "3f9a0c2b7d41e8aa55c0",
+                        "cnn-es": "a_1234567890abcdef", "worldys-004": "a_fedcba0987654321"})
+    names = short_names(r)
+    assert names["000_020213ffb606731c"] == "000"
+    assert names["3f9a0c2b7d41e8aa55c0"] == "3f9a0c2b"  # nothing but a hash: its first 8 characters
+    assert names["a_1234567890abcdef"] == "a_1234567890abcdef"  # would collide: full ids kept
+    assert names["a_fedcba0987654321"] == "a_fedcba0987654321"
+    assert names["dw-003"] == "dw-003"

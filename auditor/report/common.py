@@ -8,11 +8,13 @@ once instead of three times. Nothing here imports rich or formats markup.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable, Sequence
 
 from ..types import (
     CATEGORIES,
     SEVERITIES,
+    VERDICT_LABELS,
     AlignedPair,
     AuditResult,
     DocumentResult,
@@ -26,10 +28,14 @@ SEVERITY_ORDER: tuple[str, ...] = tuple(reversed(SEVERITIES))
 
 
 def source_of(result: AuditResult, dr: DocumentResult) -> DocumentResult | None:
-    """The source DocumentResult of a reprint, or None (no link, or source not in the set)."""
+    """The source DocumentResult of a reprint, or None (no link, or source not in the set).
+
+    A source given only as context (``auditor check --source``) is found there too, so
+    its sentences can be shown beside the draft's.
+    """
     if dr.link is None:
         return None
-    for other in result.documents:
+    for other in (*result.documents, *result.context):
         if other.id == dr.link.source_id:
             return other
     return None
@@ -200,7 +206,51 @@ def score_summary(dr: DocumentResult) -> str:
 
 def site_or_file(dr: DocumentResult) -> str:
     """The publisher when known, else the file name (what an editor recognises)."""
+    return dr.doc.document.site or file_name(dr)
+
+
+_HEX_RUN = re.compile(r"^[0-9a-f]{12,}$", re.IGNORECASE)
+_ID_PARTS = re.compile(r"[_\-. ]+")
+SHORT_HASH = 8  # characters kept of an id that is nothing but a hash
+
+
+def short_names(result: AuditResult) -> dict[str, str]:
+    """A short, unique name per document id, for narrow layouts.
+
+    Scraped file names carry long hashes ("000_020213ffb606731c"): the hash tells an
+    editor nothing and pushes everything else off an 80-column line, so hex runs of 12 or
+    more characters are dropped ("000"); an id that is only a hash keeps its first 8
+    characters. Where two ids would shorten to the same name both keep their full id.
+    Context documents (a check's source) are named too.
+    """
+    docs = (*result.documents, *result.context)
+    wanted: dict[str, str] = {}
+    for dr in docs:
+        parts = [p for p in _ID_PARTS.split(dr.id) if p]
+        kept = [p for p in parts if not _HEX_RUN.match(p)]
+        if not kept:
+            wanted[dr.id] = dr.id[:SHORT_HASH] if _HEX_RUN.match(dr.id) else dr.id
+        elif len(kept) == len(parts):
+            wanted[dr.id] = dr.id
+        else:
+            wanted[dr.id] = "-".join(kept)
+    seen: dict[str, int] = {}
+    for name in wanted.values():
+        seen[name] = seen.get(name, 0) + 1
+    return {i: (n if seen[n] == 1 else i) for i, n in wanted.items()}
+
+
+def verdict_tally(result: AuditResult) -> dict[str, int]:
+    """How many documents got each verdict label, most frequent first (ties by label order)."""
+    counts: dict[str, int] = {}
+    for dr in result.documents:
+        if dr.verdict is not None:
+            counts[dr.verdict.label] = counts.get(dr.verdict.label, 0) + 1
+    order = {label: k for k, label in enumerate(VERDICT_LABELS)}
+    return dict(sorted(counts.items(), key=lambda kv: (-kv[1], order.get(kv[0], len(order)), kv[0])))
+
+
+def file_name(dr: DocumentResult) -> str:
+    """The input's file name (last path component)."""
     d = dr.doc.document
-    if d.site:
-        return d.site
     return d.path.replace("\\", "/").rsplit("/", 1)[-1] or d.path

@@ -63,7 +63,7 @@ MAX_SENTENCE_CHARS = 320  # per alignment cell or source wording, unless verbose
 MAX_FINDINGS = 10  # finding entries per article before minor ones are only counted
 NARROW_BELOW = 60  # columns under which the report says the terminal is too narrow
 STACKED_BEADS_BELOW = 80  # columns under which alignment beads are stacked, not side by side
-TITLE_CHARS = 70  # of a headline in the Articles table
+TITLE_CHARS = 100  # of a headline in the Articles table
 
 
 def _plain(console: Console) -> bool:
@@ -113,7 +113,8 @@ def _verdict_cell(dr: DocumentResult, inline: bool = False) -> Text:
         return Text("–", style="dim")
     style = "bold red" if v.label == "machine_translation" else ""
     sep = " · " if inline else "\n"
-    out = Text.assemble(_t(_humanise(v.label), style), sep, Text(f"p(MT) {v.p_machine_translation:.2f}", style="dim"))
+    p_mt = "p(MT) n/a" if v.p_machine_translation is None else f"p(MT) {v.p_machine_translation:.2f}"
+    out = Text.assemble(_t(_humanise(v.label), style), sep, Text(p_mt, style="dim"))
     if v.mode == "text_only":
         out.append(f"{sep}text only", style="dim italic")
     return out
@@ -213,11 +214,7 @@ def signature_block(result: AuditResult) -> RenderableType:
 
 def narrow_note(width: int) -> Text:
     """One line saying the terminal is too narrow for the report to read well."""
-    return Text(
-        f"This terminal is {width} columns wide; the report reads best at {NARROW_BELOW} or more "
-        "(widen it, or write the JSON or HTML report).",
-        style="yellow",
-    )
+    return Text(f"Terminal is {width} columns; this report needs {NARROW_BELOW}.", style="yellow")
 
 
 def _plural(n: int, word: str) -> str:
@@ -285,42 +282,94 @@ class WidthChoice:
         self.wide, self.narrow = wide, narrow
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        need = Measurement.get(console, options, self.wide).minimum
+        need = table_min_width(console, options, self.wide) if isinstance(self.wide, Table) \
+            else Measurement.get(console, options, self.wide).minimum
         yield self.wide if need <= options.max_width else self.narrow
+
+
+def table_min_width(console: Console, options: ConsoleOptions, table: Table) -> int:
+    """Columns a table needs so that no cell breaks inside a word and no column is cropped.
+
+    Rich measures a table as at most the width it is offered, so its own measurement
+    cannot tell "fits" from "will be squeezed"; this adds up each column's longest word
+    (or its ``min_width``), the padding between columns and the edges.
+    """
+    wide = options.update_width(10_000)
+    total = 0
+    pad_left, pad_right = table.padding[3], table.padding[1]
+    for k, column in enumerate(table.columns):
+        cells = [column.header, *column.cells]
+        need = max((Measurement.get(console, wide, c).minimum for c in cells), default=0)
+        if column.no_wrap:
+            need = max((Measurement.get(console, wide, c).maximum for c in cells), default=0)
+        need = max(need, column.min_width or 0)
+        first, last = k == 0, k == len(table.columns) - 1
+        if table.pad_edge or not first:
+            need += pad_left
+        if table.pad_edge or not last:
+            need += pad_right
+        total += need
+    if table.box is not None and table.show_edge:
+        total += 2
+    if table.box is not None and table.show_lines is not None:
+        total += 0  # column separators are drawn inside the padding for the simple boxes used here
+    return total
 
 
 def summary_table(result: AuditResult, width: int | None = None) -> RenderableType:
     """The Articles overview: a table where it fits, one block per article where it does not."""
     names = short_names(result)
-    return WidthChoice(_summary_grid(result, names), _summary_stacked(result, names))
+    return WidthChoice(_summary_grid(result, names, roomy=width is None or width >= 120), _summary_stacked(result, names))
 
 
 def _summary_stacked(result: AuditResult, names: dict[str, str]) -> RenderableType:
-    """One block per article (name and headline, then source, scores, verdict, findings)."""
-    blocks: list[RenderableType] = [Text("Articles", style="bold")]
+    """One block per article, for terminals too narrow for the table.
+
+    The name hangs in its own column (headline, site, file, source, scores, verdict and
+    findings beside it) when names are short; long names get a line of their own.
+    """
+    hanging = max((len(names.get(dr.id, dr.id)) for dr in result.documents), default=0) <= 12
+    grid = Table.grid(padding=(0, 2, 0, 0))
+    grid.add_column(no_wrap=True)
+    grid.add_column()
+    blocks: list[RenderableType] = [Text("Articles", style="bold"), Text("")]
     for dr in result.documents:
-        details: list[RenderableType] = []
+        d = dr.doc.document
+        lines: list[Text] = []
+        if d.title:
+            lines.append(_t(_clip(d.title, TITLE_CHARS), "italic"))
+        meta = " · ".join(x for x in (d.site, dr.doc.language, d.date, file_name(dr)) if x)
+        if meta:
+            lines.append(_t(meta, "dim"))
         source = _source_cell(dr, names)
         if source.plain != "–":
-            details.append(Text.assemble(Text("source ", style="dim"), source))
+            lines.append(Text.assemble(Text("source ", style="dim"), source))
         scores = _score_lines(dr).plain.replace("\n", " · ")
         if scores != "–":
-            details.append(Text.assemble(Text("scores ", style="dim"), _t(scores)))
-        details.append(Text.assemble(Text("verdict ", style="dim"), _verdict_cell(dr, inline=True)))
+            lines.append(Text.assemble(Text("scores ", style="dim"), _t(scores)))
+        lines.append(Text.assemble(Text("verdict ", style="dim"), _verdict_cell(dr, inline=True)))
         counts = severity_counts(dr.findings)
-        details.append(Text.assemble(
-            Text("findings ", style="dim"),
-            *_join([Text(f"{counts[s]} {s}", style=SEVERITY_STYLE[s] if counts[s] else "dim") for s in SEVERITY_ORDER], ", "),
-        ))
-        blocks.append(Group(Text(""), _article_cell(dr, names), Padding(Group(*details), (0, 0, 0, 2))))
+        shown = [Text(f"{counts[s]} {s}", style=SEVERITY_STYLE[s]) for s in SEVERITY_ORDER if counts[s]]
+        lines.append(Text.assemble(Text("findings ", style="dim"), *(_join(shown, ", ") if shown else ["none"])))
+        name = _t(names.get(dr.id, dr.id), "bold")
+        if dr is not result.documents[-1]:
+            lines.append(Text(""))
+        if hanging:
+            grid.add_row(name, Group(*lines))
+        else:
+            blocks.extend([name, Padding(Group(*lines), (0, 0, 0, 2))])
+    if hanging:
+        blocks.append(grid)
     return Group(*blocks)
 
 
-def _summary_grid(result: AuditResult, names: dict[str, str]) -> Table:
+def _summary_grid(result: AuditResult, names: dict[str, str], roomy: bool = True) -> Table:
     """One row per article: where it comes from, how close it is, what the audit thinks.
 
     Five columns only: site, language, date and file name sit under the article's name,
-    coverage and QE under the scores. Labels wrap between words, never inside one.
+    coverage and QE under the scores. Labels wrap between words, never inside one; on a
+    terminal narrower than 120 columns (not ``roomy``) source and verdict wrap onto two
+    lines to leave the headline room.
     """
     table = Table(
         title=Text("Articles", style="bold"),
@@ -334,9 +383,9 @@ def _summary_grid(result: AuditResult, names: dict[str, str]) -> Table:
         show_edge=False,
     )
     table.add_column("Article", overflow="fold")
-    table.add_column("Source", min_width=11, max_width=14)
+    table.add_column("Source", min_width=11, max_width=None if roomy else 14)
     table.add_column("Scores", no_wrap=True)
-    table.add_column("Verdict", min_width=11, max_width=13)
+    table.add_column("Verdict", min_width=11, max_width=None if roomy else 13)
     table.add_column(_severity_header(), justify="right", no_wrap=True)
     for dr in result.documents:
         table.add_row(
@@ -418,10 +467,10 @@ def alignment_panel(
     table.add_column(Text(f"Source ({src_lang}) {src_name}"), ratio=1)
     table.add_column(Text(f"Reprint ({dr.doc.language}) {name}"), ratio=1)
     table.add_column("Sim", justify="right", no_wrap=True)
-    rows = [_bead_row(idx, pair, src, dr, limit) for idx, pair in pairs]
-    for row in rows:
+    rows = [(pair, _bead_row(idx, pair, src, dr, limit)) for idx, pair in pairs]
+    for _, row in rows:
         table.add_row(*row)
-    stacked = Group(*(_bead_stacked(row, src_lang, dr.doc.language) for row in rows))
+    stacked = Group(Text(""), *(_bead_stacked(pair, row, src_lang, dr.doc.language) for pair, row in rows))
     body.append(NarrowChoice(table, stacked, STACKED_BEADS_BELOW))
     if hidden:
         body.append(
@@ -445,14 +494,23 @@ class NarrowChoice:
         yield self.wide if options.max_width >= self.columns - 4 else self.narrow
 
 
-def _bead_stacked(row: tuple[Text, Text, Text, Text], src_lang: str, rep_lang: str) -> RenderableType:
-    """One alignment bead as three lines: number and similarity, source, reprint."""
+def _bead_stacked(pair: AlignedPair, row: tuple[Text, Text, Text, Text], src_lang: str, rep_lang: str) -> RenderableType:
+    """One alignment bead as lines: number with similarity (or what is missing), then text."""
     label, src_text, rep_text, sim = row
-    return Group(
-        Text.assemble(Text("#", style="dim"), label.copy(), Text("  sim ", style="dim"), sim.copy()),
-        Padding(Text.assemble(Text(f"source ({src_lang}) ", style="dim"), src_text.copy()), (0, 0, 0, 2)),
-        Padding(Text.assemble(Text(f"reprint ({rep_lang}) ", style="dim"), rep_text.copy()), (0, 0, 1, 2)),
-    )
+    kind = pair_kind(pair)
+    head = Text.assemble(Text("#", style="dim"), label.copy())
+    lines: list[RenderableType] = []
+    if kind == "omission":
+        head.append_text(Text("  omitted from reprint", style=OMISSION_STYLE))
+        lines.append(Text.assemble(Text(f"source ({src_lang}) ", style="dim"), src_text.copy()))
+    elif kind == "addition":
+        head.append_text(Text("  added, not in source", style=ADDITION_STYLE))
+        lines.append(Text.assemble(Text(f"reprint ({rep_lang}) ", style="dim"), rep_text.copy()))
+    else:
+        head.append_text(Text.assemble(Text("  sim ", style="dim"), sim.copy()))
+        lines.append(Text.assemble(Text(f"source ({src_lang}) ", style="dim"), src_text.copy()))
+        lines.append(Text.assemble(Text(f"reprint ({rep_lang}) ", style="dim"), rep_text.copy()))
+    return Group(head, Padding(Group(*lines), (0, 0, 1, 2)))
 
 
 def _bead_row(
@@ -603,6 +661,18 @@ def findings_panel(
     return Panel(Group(*blocks), title=title, title_align="left", border_style=border)
 
 
+def reasons_block(result: AuditResult, dr: DocumentResult) -> Text:
+    """The verdict and its top reasons in plain words (the numbers are in JSON and HTML)."""
+    v = dr.verdict
+    out = Text.assemble(Text("Why ", style="bold"), _t(short_names(result).get(dr.id, dr.id), "bold"),
+                        Text(" is ", style="dim"),
+                        _t(_humanise(v.label), "bold red" if v.label == "machine_translation" else "bold"))
+    for reason in v.reasons:
+        out.append("\n  • ")
+        out.append_text(_t(reason))
+    return out
+
+
 def _doc_line(dr: DocumentResult) -> Text:
     """Title, site and date of an article, as an editor would cite it, and its file."""
     d = dr.doc.document
@@ -647,6 +717,8 @@ def renderables(
     yield summary_table(result, width)
     yield category_table(result)
     for dr in result.documents:
+        if dr.verdict is not None and dr.verdict.reasons:
+            yield reasons_block(result, dr)
         if dr.findings:
             yield findings_panel(result, dr, plain=plain, verbose=verbose, max_findings=max_findings)
         # same_story links carry no sentence alignment: nothing to show side by side
