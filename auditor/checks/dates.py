@@ -20,8 +20,10 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from dataclasses import replace
 
 from ..text.dates import LANGS, MONTH_NAMES, WEEKDAY_NAMES, DateMention, find_dates, weekday_of
+from ..text.dates_fallback import fallback_name, looks_dated, read_full_dates
 from ..types import Finding, Segment, SegmentedDocument
 from .base import CheckContext, make_finding
 
@@ -94,6 +96,9 @@ class _Emitter:
     def __init__(self, doc: SegmentedDocument) -> None:
         self.doc = doc
         self.by_span: dict[tuple[int, int], Finding] = {}
+        # Per sentence: how its aligned source's dates were read, added to the evidence
+        # of every finding in the sentence (a source date nobody could read is said).
+        self.notes: dict[int, dict[str, object]] = {}
 
     def add(self, seg: Segment, m: DateMention, severity: str, message: str, *,
             category: str = CATEGORY, source_text: str | None = None, **evidence: object) -> None:
@@ -111,7 +116,13 @@ class _Emitter:
         )
 
     def findings(self) -> list[Finding]:
-        return sorted(self.by_span.values(), key=lambda f: (f.start, f.end))
+        out = []
+        for f in self.by_span.values():
+            note = self.notes.get(f.segment) if f.segment is not None else None
+            if note:
+                f = replace(f, evidence={**f.evidence, **{k: v for k, v in note.items() if k not in f.evidence}})
+            out.append(f)
+        return sorted(out, key=lambda f: (f.start, f.end))
 
 
 def _check_grammar(em: _Emitter, seg: Segment, mentions: list[DateMention], year_hint: int | None) -> None:
@@ -122,7 +133,8 @@ def _check_grammar(em: _Emitter, seg: Segment, mentions: list[DateMention], year
             month = MONTH_NAMES[m.month - 1]  # type: ignore[operator]
             year = f" {m.year}" if m.year else ""
             em.add(seg, m, "major",
-                   f"“{m.text}” gives one day two months ({alt} and {month}). The “{m.day}.” is a "
+                   f"“{m.text}” gives one day two months ({alt} and {month}). The “{m.day}"
+                   f"{'.' if f'{m.day}.' in m.text else ''}” is a "
                    f"German/Spanish-style ordinal day that belongs to “{month}{year}”, so the "
                    f"intended date is most likely {m.day} {month}{year}; as printed the date "
                    f"cannot be read.", rule="two-months",
@@ -137,6 +149,16 @@ def _check_grammar(em: _Emitter, seg: Segment, mentions: list[DateMention], year
                    f"“{m.text}” writes the day with a German/Spanish-style ordinal dot; English "
                    f"writes “{m.day} {MONTH_NAMES[m.month - 1]}” without it, a sign of machine "  # type: ignore[operator]
                    f"translation.", rule="ordinal-dot")
+        elif "year-dot" in m.flags:
+            em.add(seg, m, "minor",
+                   f"“{m.text}” puts a full stop between the day and the year, the German-style "
+                   f"ordinal “{m.day}.”; English writes “{MONTH_NAMES[m.month - 1]} {m.day}, {m.year}”.",  # type: ignore[operator]
+                   rule="year-dot")
+        elif "of-year" in m.flags:
+            em.add(seg, m, "minor",
+                   f"“{m.text}” puts “of” before the year, the Spanish/Portuguese “de {m.year}”; "
+                   f"English writes “{m.day} {MONTH_NAMES[m.month - 1]} {m.year}” or "  # type: ignore[operator]
+                   f"“{MONTH_NAMES[m.month - 1]} {m.day}, {m.year}”.", rule="of-year")
         elif "of-order" in m.flags:
             em.add(seg, m, "minor",
                    f"“{m.text}” copies the Spanish/Portuguese word order “{m.day} de …”; English "
@@ -161,7 +183,18 @@ def _day_in_text(day: int, text: str) -> bool:
 def _check_source(em: _Emitter, seg: Segment, mentions: list[DateMention], src_text: str,
                   src_lang: str, year_hint: int | None, src_year: int | None) -> None:
     """Dates and weekdays that disagree with the aligned source sentence."""
-    src = find_dates(src_text, src_lang)
+    src = find_dates(src_text, src_lang) if src_lang in LANGS else []
+    if any(m.has_day for m in mentions) and not any(s.has_day for s in src) and looks_dated(src_text):
+        # The grammar read no full date in a source sentence that may hold one: ask
+        # dateparser (any language) rather than let the comparison lapse unsaid.
+        extra = read_full_dates(src_text, src_lang)
+        if extra:
+            src = src + list(extra)
+            em.notes[seg.index] = {"source_dates_read_by": fallback_name()}
+        else:
+            em.notes[seg.index] = {"source_dates_unread": (
+                f"the aligned source sentence may hold a date that neither the date grammar nor "
+                f"{fallback_name()} could read; this sentence's dates were not compared with it")}
     if not src:
         return
     src_days = [s for s in src if s.has_day]
@@ -288,7 +321,7 @@ def run(ctx: CheckContext) -> list[Finding]:
     em = _Emitter(doc)
     year_hint = _doc_year(doc)
     src_year = _doc_year(ctx.source) if ctx.source is not None else None
-    src_lang = ctx.source_language if ctx.source_language in LANGS else None
+    src_lang = ctx.source_language  # the grammar reads six languages, dateparser the rest
     for seg in doc.segments:
         lang = _lang(doc, seg)
         mentions = find_dates(seg.text, lang)
@@ -299,5 +332,5 @@ def run(ctx: CheckContext) -> list[Finding]:
         if src_text and src_lang:
             _check_source(em, seg, mentions, src_text, src_lang, year_hint, src_year)
         if lang == "en":
-            _check_calque(em, seg, mentions, src_text, src_lang)
+            _check_calque(em, seg, mentions, src_text, src_lang if src_lang in LANGS else None)
     return em.findings()

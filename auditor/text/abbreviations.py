@@ -119,14 +119,7 @@ def months() -> frozenset[str]:
     Abbreviated forms are left out: after "19." the splitter only keeps a sentence
     together before a written-out month name.
     """
-    by_month: dict[tuple[str, str], list[str]] = {}
-    for lang, num, name in read_rows("months.tsv", 3):
-        by_month.setdefault((lang, num), []).append(name)
-    out: set[str] = set()
-    for names in by_month.values():
-        full = names[0].lower()
-        out.update(n.lower() for n in names if not (n != names[0] and full.startswith(n.lower().rstrip("."))))
-    return frozenset(out)
+    return frozenset(name.lower() for _, _, name in read_rows("months.tsv", 3) if not name.endswith("."))
 
 
 @lru_cache(maxsize=1)
@@ -135,7 +128,7 @@ def time_followers() -> frozenset[str]:
     weekday and month names of every language."""
     words = {w for (w,) in read_rows("time-followers.txt", 1)}
     words |= {name for _, _, name in read_rows("weekdays.tsv", 3)}
-    words |= {name for _, _, name in read_rows("months.tsv", 3)}
+    words |= {name.rstrip(".") for _, _, name in read_rows("months.tsv", 3)}
     return frozenset(words | {w.capitalize() for w in words})
 
 

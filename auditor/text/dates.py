@@ -22,51 +22,33 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from .tables import read_rows
+
 LANGS: tuple[str, ...] = ("en", "es", "fr", "de", "pt", "it")
 
-_MONTHS: dict[str, list[list[str]]] = {
-    "en": [
-        ["January", "Jan"], ["February", "Feb"], ["March", "Mar"], ["April", "Apr"], ["May"],
-        ["June", "Jun"], ["July", "Jul"], ["August", "Aug"], ["September", "Sept", "Sep"],
-        ["October", "Oct"], ["November", "Nov"], ["December", "Dec"],
-    ],
-    "es": [
-        ["enero"], ["febrero"], ["marzo"], ["abril"], ["mayo"], ["junio"], ["julio"], ["agosto"],
-        ["septiembre", "setiembre"], ["octubre"], ["noviembre"], ["diciembre"],
-    ],
-    "fr": [
-        ["janvier", "janv"], ["février", "fevrier", "févr"], ["mars"], ["avril", "avr"], ["mai"],
-        ["juin"], ["juillet", "juil"], ["août", "aout"], ["septembre", "sept"], ["octobre", "oct"],
-        ["novembre", "nov"], ["décembre", "decembre", "déc"],
-    ],
-    "de": [
-        ["Januar", "Jänner", "Jan"], ["Februar", "Feb"], ["März", "Maerz"], ["April", "Apr"],
-        ["Mai"], ["Juni"], ["Juli"], ["August", "Aug"], ["September", "Sept", "Sep"],
-        ["Oktober", "Okt"], ["November", "Nov"], ["Dezember", "Dez"],
-    ],
-    "pt": [
-        ["janeiro"], ["fevereiro"], ["março", "marco"], ["abril"], ["maio"], ["junho"], ["julho"],
-        ["agosto"], ["setembro"], ["outubro"], ["novembro"], ["dezembro"],
-    ],
-    "it": [
-        ["gennaio"], ["febbraio"], ["marzo"], ["aprile"], ["maggio"], ["giugno"], ["luglio"],
-        ["agosto"], ["settembre"], ["ottobre"], ["novembre"], ["dicembre"],
-    ],
-}
+def _load_names(table: str, count: int) -> tuple[dict[str, list[list[str]]], frozenset[str]]:
+    """``{lang: [[names of item 1], ...]}`` from a models/text table, and the abbreviations.
 
-_WEEKDAYS: dict[str, list[list[str]]] = {  # Monday first, as datetime.weekday()
-    "en": [["Monday"], ["Tuesday"], ["Wednesday"], ["Thursday"], ["Friday"], ["Saturday"], ["Sunday"]],
-    "es": [["lunes"], ["martes"], ["miércoles", "miercoles"], ["jueves"], ["viernes"],
-           ["sábado", "sabado"], ["domingo"]],
-    "fr": [["lundi"], ["mardi"], ["mercredi"], ["jeudi"], ["vendredi"], ["samedi"], ["dimanche"]],
-    "de": [["Montag"], ["Dienstag"], ["Mittwoch"], ["Donnerstag"], ["Freitag"],
-           ["Samstag", "Sonnabend"], ["Sonntag"]],
-    "pt": [["segunda-feira", "segunda feira"], ["terça-feira", "terca-feira", "terça feira"],
-           ["quarta-feira", "quarta feira"], ["quinta-feira", "quinta feira"],
-           ["sexta-feira", "sexta feira"], ["sábado", "sabado"], ["domingo"]],
-    "it": [["lunedì", "lunedi"], ["martedì", "martedi"], ["mercoledì", "mercoledi"],
-           ["giovedì", "giovedi"], ["venerdì", "venerdi"], ["sabato"], ["domenica"]],
-}
+    A name ending in "." in the table is an abbreviation; it is stored without the dot
+    and listed in the second value as ``(lang, name)`` keys in lower case.
+    """
+    out: dict[str, list[list[str]]] = {}
+    abbrevs: set[str] = set()
+    for lang, num, name in read_rows(table, 3):
+        slots = out.setdefault(lang, [[] for _ in range(count)])
+        word = name.rstrip(".")
+        if name.endswith("."):
+            abbrevs.add(f"{lang}:{word.lower()}")
+        slots[int(num) - 1].append(word)
+    for lang, slots in out.items():
+        if any(not names for names in slots):
+            raise RuntimeError(f"models/text/{table}: {lang} lacks a name for some of its {count} items")
+    return out, frozenset(abbrevs)
+
+
+# Month and weekday names are data (models/text/months.tsv, weekdays.tsv).
+_MONTHS, _MONTH_ABBREVS = _load_names("months.tsv", 12)
+_WEEKDAYS, _ = _load_names("weekdays.tsv", 7)  # Monday first, as datetime.weekday()
 
 # Words before (or after) a weekday that make it deictic ("this Monday", "este lunes").
 _DEICTIC_BEFORE: dict[str, list[str]] = {
@@ -185,8 +167,15 @@ class _Grammar:
     weekday: re.Pattern[str]
 
 
-_YEAR = r"(?P<year>(?:1[89]|20)\d\d)(?![\d,.]\d)(?!\d)"
+# Years 1800-2099 anywhere; older years ("a 17 de marzo de 1615") only when punctuation or
+# the end of the text follows, so that "on June 5 1500 people marched" keeps its 1500 people.
+_YEAR = (r"(?P<year>(?:1[89]|20)\d\d(?![\d,.]\d)(?!\d)"
+         r"|1[0-7]\d\d(?![\d,.]\d)(?!\d)(?=\s*(?:[.,;:!?)\]»”\"']|$)))")
 _DAY = r"(?P<day>[0-3]?\d)(?!\d)"
+# A clock time between a date and its year ("Aug 05 12:00:00 2015").
+_TIME = r"(?:\s+[0-2]?\d:[0-5]\d(?::[0-5]\d)?)"
+# After "June 18. 2023" the year must end the clause: "June 18. 2023 was hard" is two sentences.
+_CLAUSE_END = r"(?=\s*(?:[,;:)\]]|\.(?!\d)|$))"
 
 
 @lru_cache(maxsize=None)
@@ -194,10 +183,11 @@ def _grammar(lang: str) -> _Grammar:
     en = lang == "en"
     # Abbreviations ("Sept.", "févr.") may take a dot; full names never do, so that a
     # sentence-final "June." keeps its full stop outside the span.
-    abbrevs = [w for names in _MONTHS[lang] for w in names[1:] if names[0].lower().startswith(w.lower())]
+    abbrevs = [w for names in _MONTHS[lang] for w in names if f"{lang}:{w.lower()}" in _MONTH_ABBREVS]
     fulls = [w for names in _MONTHS[lang] for w in names if w not in abbrevs]
     wd_words = [w for names in _WEEKDAYS[lang] for w in names]
-    MONTH = rf"(?:{_alt(fulls, en)})\b"
+    FULL = rf"(?:{_alt(fulls, en)})\b"
+    MONTH = FULL
     if abbrevs:
         MONTH += rf"|(?:{_alt(abbrevs, en)})(?:\.|\b)"
     WD = _alt(wd_words, en)
@@ -205,29 +195,39 @@ def _grammar(lang: str) -> _Grammar:
     # a sentence-initial capital is normal, so match case-insensitively.
     flags = 0 if en else re.IGNORECASE
     mon = lambda name: rf"(?P<{name}>{MONTH})"  # noqa: E731
+    # English "25th march 2015": a lower-case month counts when a day and a year hold it.
+    mon_ci = lambda name: rf"(?P<{name}>(?i:{MONTH}))"  # noqa: E731
     # German glues the time of day on: "Sonntagabend", "Montagmorgen".
     wd_suffix = r"(?:morgen|abend|nachmittag|vormittag|mittag|nacht)?" if lang == "de" else ""
     wdp = rf"(?P<wd>\b(?:{WD})){wd_suffix}\b"
     pats: list[tuple[str, str]] = []
     if en:
-        pats.append(("two-months", rf"\b{mon('m1')}\s+{_DAY}\.\s+{mon('month')},?\s+{_YEAR}"))
-        pats.append(("month-day", rf"(?:{wdp},?\s+(?:the\s+)?)?\b{mon('month')}\s+(?:the\s+)?{_DAY}(?P<ord>st|nd|rd|th)?\b(?![.,]\d)(?!\s*(?:-|–|/|:)\s*\d)(?:,?\s+{_YEAR})?"))
-        pats.append(("day-month", rf"(?:{wdp},?\s+)?(?:\bthe\s+)?(?<![\d.,:/-]){_DAY}(?P<ord>st|nd|rd|th)?(?P<dot>\.)?(?:\s+(?P<of>of))?\s+{mon('month')}(?!\s*\d{{1,2}}\b(?!\d))(?:,?\s+{_YEAR})?"))
+        pats.append(("two-months", rf"\b{mon('m1')}\s+{_DAY}\.?\s+{mon('month')},?\s+{_YEAR}"))
+        pats.append(("day-month", rf"(?:{wdp},?\s+)?(?:\bthe\s+)?(?<![\d.,:/-]){_DAY}(?P<ord>st|nd|rd|th)?(?P<dot>\.)?(?:\s+(?P<of>of))?\s+{mon('month')}(?:(?:,?\s+|\s+(?P<yof>of)\s+){_YEAR})?"))
+        pats.append(("month-day", rf"(?:{wdp},?\s+(?:the\s+)?)?\b{mon('month')}\s+(?:the\s+)?{_DAY}(?P<ord>st|nd|rd|th)?\b(?![.,]\d)(?!\s*(?:-|–|/|:)\s*\d)(?:(?:,?{_TIME}?\s+|\s+(?P<yof>of)\s+|(?P<ydot>\.)\s+(?=\d{{4}}{_CLAUSE_END})){_YEAR})?"))
+        pats.append(("day-month", rf"(?:{wdp},?\s+)?(?<![\d.,:/-]){_DAY}(?P<ord>st|nd|rd|th)?\s+{mon_ci('month')},?\s+{_YEAR}"))
+        pats.append(("month-day", rf"(?:{wdp},?\s+)?\b{mon_ci('month')}\s+{_DAY}(?P<ord>st|nd|rd|th)?,?\s+{_YEAR}"))
         pats.append(("month-year", rf"\b{mon('month')}(?:\s+of)?,?\s+{_YEAR}"))
     else:
         suffix = {"es": r"(?:º|°|\.º|o)?", "pt": r"(?:º|°|\.º|o)?", "fr": r"(?:er|e)?",
-                  "de": r"\.", "it": r"(?:º|°)?"}[lang]
-        conn = {"es": r"\s+de\s+", "pt": r"\s+de\s+", "fr": r"\s+", "de": r"\s*", "it": r"\s+"}[lang]
-        yconn = {"es": r"\s+(?:de|del)\s+(?:año\s+)?", "pt": r"\s+de\s+", "fr": r"\s+",
-                 "de": r",?\s+", "it": r"\s+"}[lang]
+                  "de": r"\.?", "it": r"(?:º|°)?"}[lang]
+        # Spanish and Portuguese drop the "de" in headlines and datelines: "11 junio 2010".
+        conn = {"es": r"\s+(?:de\s+)?", "pt": r"\s+(?:de\s+)?", "fr": r"\s+", "de": r"\s*", "it": r"\s+"}[lang]
+        yconn = {"es": r"(?:\s+(?:de|del)\s+(?:año\s+)?|,?\s+)", "pt": r"(?:\s+de\s+|,?\s+)",
+                 "fr": r",?\s+", "de": r",?\s+", "it": r",?\s+"}[lang]
         wd_pre = {"es": rf"(?:{wdp},?\s+)", "pt": rf"(?:{wdp},?\s+(?:dia\s+)?)",
-                  "fr": rf"(?:{wdp}\s+)", "de": rf"(?:{wdp},?\s+(?:den\s+)?)",
-                  "it": rf"(?:{wdp}\s+)"}[lang]
+                  "fr": rf"(?:{wdp},?\s+)", "de": rf"(?:{wdp},?\s+(?:den\s+)?)",
+                  "it": rf"(?:{wdp},?\s+)"}[lang]
         pats.append(("day-month", rf"{wd_pre}?(?<![\d.,:/-]){_DAY}{suffix}{conn}{mon('month')}(?:{yconn}{_YEAR})?"))
-        pats.append(("month-year", rf"\b{mon('month')}{yconn}{_YEAR}"))
+        # Month first ("julio 5, 2015", "décembre 5 2014") only with a year: without one,
+        # "junio 5" is too often a list or a score.
+        pats.append(("month-day", rf"{wd_pre}?\b{mon('month')}\s+{_DAY}(?![.,]\d){yconn}{_YEAR}"))
+        pats.append(("month-year", rf"\b(?P<month>{FULL}){yconn}{_YEAR}"))
+    # "12-Mär-2014", "16-Jun-2013": day, month name and year joined by hyphens.
+    pats.append(("day-month", rf"(?<![\w.-]){_DAY}-{mon('month')}-{_YEAR}"))
     # Numeric forms are language-neutral except for the order of day and month.
     pats.append(("iso", r"(?<![\d./-])(?P<year>(?:1[89]|20)\d\d)-(?P<month>[01]?\d)-(?P<day>[0-3]?\d)(?![\d/-])"))
-    pats.append(("numeric", r"(?<![\d./,-])(?P<a>[0-3]?\d)(?P<sep>[/.])(?P<b>[01]?\d)(?P=sep)(?P<year>(?:1[89]|20)\d\d)(?![\d/]|\.\d)"))
+    pats.append(("numeric", r"(?<![\d./,-])(?P<a>[0-3]?\d)(?P<sep>[/.-])(?P<b>[01]?\d)(?P=sep)(?P<year>(?:1[89]|20)\d\d)(?![\d/-]|\.\d)"))
     compiled = tuple((form, re.compile(p, flags)) for form, p in pats)
     before = sorted(_DEICTIC_BEFORE[lang] + _PLAIN_BEFORE[lang], key=len, reverse=True)
     after = sorted(_DEICTIC_AFTER[lang], key=len, reverse=True)
@@ -252,13 +252,13 @@ def _build(lang: str, form: str, m: re.Match[str], text: str) -> DateMention | N
         month, day = int(g["month"]), int(g["day"])
     elif form == "numeric":
         a, b = int(g["a"]), int(g["b"])
-        if lang == "en" and g["sep"] == "/" and a <= 12:
+        if lang == "en" and g["sep"] in "/-" and a <= 12:
             month, day = a, b  # US order
             if b <= 12 and a != b:
                 flags.append("ambiguous-numeric")
         else:
             day, month = a, b
-        if not 1 <= month <= 12:
+        if not 1 <= month <= 12 or not 1 <= day <= 31:
             return None
     else:
         month = _lookup(months, g["month"]) + 1
@@ -279,8 +279,12 @@ def _build(lang: str, form: str, m: re.Match[str], text: str) -> DateMention | N
                 flags.append("ordinal-dot")
             if lang == "en" and g.get("of") and not g.get("ord"):
                 flags.append("of-order")
+            if lang == "en" and g.get("yof"):
+                flags.append("of-year")  # "18 June of 2023": Spanish "de 2023"
+            if lang == "en" and g.get("ydot"):
+                flags.append("year-dot")  # "June 18. 2023"
     if day is not None and not day_exists(month, day, year):
-        if form == "numeric" or day == 0:
+        if day == 0:
             return None  # a digit string that merely looks like a date
         flags.append("impossible-day")
     start, end = m.start(), m.end()
