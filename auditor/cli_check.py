@@ -89,7 +89,8 @@ def run_check(args: argparse.Namespace, usage_error: type[Exception]) -> int:
         from dataclasses import replace
 
         src_paths = {args.source}
-        result = replace(result, documents=tuple(d for d in result.documents if d.doc.document.path not in src_paths))
+        result = replace(result, documents=tuple(d for d in result.documents if d.doc.document.path not in src_paths),
+                         context=tuple(d for d in result.documents if d.doc.document.path in src_paths))
     else:
         result = pipeline.audit(args.drafts, audit_config)
     if not result.documents:
@@ -100,16 +101,17 @@ def run_check(args: argparse.Namespace, usage_error: type[Exception]) -> int:
 
     print_warnings(result)
     outcome = evaluate(result, config)
-    text = _render(args.format, result, outcome, with_source=args.source is not None)
+    text = _render(args.format, result, outcome, with_source=args.source is not None, to_file=bool(args.output))
     if args.output:
         Path(args.output).parent.mkdir(parents=True, exist_ok=True)
         Path(args.output).write_text(text, encoding="utf-8")
+        print(f"{outcome_line(outcome)} ({args.format} report written to {args.output})")
     elif text:
         sys.stdout.write(text)
     return exit_code(result, outcome)
 
 
-def _render(fmt: str, result, outcome, *, with_source: bool) -> str:
+def _render(fmt: str, result, outcome, *, with_source: bool, to_file: bool = False) -> str:
     import json
 
     if fmt == "json":
@@ -132,10 +134,10 @@ def _render(fmt: str, result, outcome, *, with_source: bool) -> str:
         from .gate import to_junit
 
         return to_junit(result, outcome, root=Path.cwd())
-    return _render_text(result, outcome, with_source=with_source)
+    return _render_text(result, outcome, with_source=with_source, to_file=to_file)
 
 
-def _render_text(result, outcome, *, with_source: bool) -> str:
+def _render_text(result, outcome, *, with_source: bool, to_file: bool = False) -> str:
     import io
 
     from rich.console import Console
@@ -144,7 +146,7 @@ def _render_text(result, outcome, *, with_source: bool) -> str:
     from .report.terminal import render_terminal
 
     buf = io.StringIO()
-    tty = sys.stdout.isatty()
+    tty = sys.stdout.isatty() and not to_file  # a file gets plain text, never escape codes
     console = Console(file=buf, force_terminal=tty, width=None if tty else 110, no_color=not tty)
     render_terminal(result, console, max_pairs=8)
     mode = ("checked against the source" if with_source
@@ -154,8 +156,13 @@ def _render_text(result, outcome, *, with_source: bool) -> str:
         console.print(Text(f"accepted {f.id} ({f.category}, {f.text!r}): {why}", style="dim"))
     for w in getattr(outcome, "warnings", []):
         console.print(Text(f"warning: {w}", style="yellow"))
-    if outcome.passed:
-        console.print(Text("PASS", style="bold green"), Text(" the draft meets the gate"))
-    else:
-        console.print(Text("FAIL", style="bold red"), Text(" " + "; ".join(outcome.reasons)))
+    verdict, rest = outcome_line(outcome).split(" ", 1)
+    console.print(Text(verdict, style="bold green" if outcome.passed else "bold red"), Text(rest))
     return buf.getvalue()
+
+
+def outcome_line(outcome) -> str:
+    """``PASS …`` or ``FAIL <reasons>``: the one line a terminal, hook or CI log must show."""
+    if outcome.passed:
+        return "PASS the draft meets the gate"
+    return "FAIL " + "; ".join(outcome.reasons)

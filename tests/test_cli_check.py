@@ -55,6 +55,7 @@ def test_sarif_and_junit_outputs_are_deterministic(tmp_path, capsys):
     assert a.read_bytes() == b.read_bytes()
     sarif = json.loads(a.read_text(encoding="utf-8"))
     assert sarif["version"] == "2.1.0" and sarif["runs"][0]["results"]
+    capsys.readouterr()  # the outcome lines of the two runs written to files
     code = main(["check", str(MT_REPRINT), str(AFP_SHORT), "--format", "junit"])
     xml = capsys.readouterr().out
     suite = ET.fromstring(xml)
@@ -137,3 +138,27 @@ def test_a_check_never_opens_a_network_connection(tmp_path, monkeypatch, capsys)
     doc = out["documents"][0]
     assert code == 1 and doc["source"]["relation"] == "translation"
     assert attempts == []
+
+
+def test_check_with_source_shows_the_alignment_beside_the_source(capsys):
+    main(["check", str(AFP_SHORT), "--source", str(AFP_LONG)])
+    out = capsys.readouterr().out
+    assert "not in this report" not in out
+    assert "000 ← 001" in out and "Source (en) 001" in out  # the side-by-side alignment rendered
+    assert "Reprint (en) 000" in out
+    # the source is context, not a draft: it is neither counted nor listed as an article
+    assert "1 article ·" in out
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "sarif"])
+def test_check_output_file_still_prints_the_outcome(tmp_path, capsys, fmt):
+    dest = tmp_path / "reports" / f"check.{fmt}"
+    code = main(["check", str(MT_REPRINT), "--format", fmt, "-o", str(dest)])
+    out = capsys.readouterr().out
+    assert code == 1
+    lines = [line for line in out.splitlines() if line.strip()]
+    assert len(lines) == 1 and lines[0].startswith("FAIL ") and f"written to {dest}" in lines[0]
+    written = dest.read_text(encoding="utf-8")
+    assert "\x1b" not in written  # a file gets plain text, never escape codes
+    if fmt == "text":
+        assert "FAIL" in written
