@@ -176,7 +176,7 @@ def _config(args: argparse.Namespace):
     from .pipeline import AuditConfig
 
     lang = None
-    if args.lang:
+    if args.lang is not None:
         from .text.langid import normalize_lang
 
         try:
@@ -231,6 +231,8 @@ def _run(args: argparse.Namespace) -> int:
         else:
             if not args.source or not args.reprints:
                 raise UsageError("compare needs SOURCE and at least one REPRINT (or --pairs FILE)")
+            if args.source in args.reprints:
+                raise UsageError(f"{args.source} is given as both the source and a reprint")
             with _progress(args) as progress:
                 result = pipeline.compare_pairs([(args.source, r) for r in args.reprints], config,
                                                 progress=progress)
@@ -239,6 +241,10 @@ def _run(args: argparse.Namespace) -> int:
     if not result.documents:
         reasons = "; ".join(f"{e.path}: {e.reason}" for e in result.errors) or "no input"
         raise UsageError(f"no article could be read ({reasons})")
+    if args.source and not getattr(args, "pairs", None):
+        bad = next((e for e in result.errors if e.path == args.source), None)
+        if bad is not None:  # every other article was to be judged against it
+            raise UsageError(f"cannot read the source {args.source}: {bad.reason}")
     print_warnings(result)
 
     json_to_stdout = args.json == "-"
@@ -322,3 +328,7 @@ def main(argv: list[str] | None = None) -> int:
         except OSError:
             pass
         return 0
+    except OSError as exc:  # a report or output path that cannot be written, a full disk
+        what = f"{exc.filename}: {exc.strerror}" if exc.filename and exc.strerror else str(exc)
+        print(f"auditor: error: {what}", file=sys.stderr)
+        return 2

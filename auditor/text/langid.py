@@ -219,9 +219,6 @@ def detect_language(text: str) -> tuple[str, float]:
     return (code, min(1.0, max(0.0, prob)))
 
 
-_EXCLUSIVE: dict[str, frozenset[str]] = {}
-
-
 def _stopword_language(text: str) -> tuple[str, float] | None:
     """A document's language from its stop words alone, when they leave no doubt.
 
@@ -231,10 +228,6 @@ def _stopword_language(text: str) -> tuple[str, float] | None:
     times as many as the runner-up, otherwise langdetect decides. The confidence is the
     winner's share of the exclusive stop words.
     """
-    if not _EXCLUSIVE:
-        for lang, words in _STOPWORDS.items():
-            others = set().union(*(w for lg, w in _STOPWORDS.items() if lg != lang))
-            _EXCLUSIVE[lang] = frozenset(words - others)
     tokens = [t.lower() for t in _TOKEN.findall(text)]
     counts = sorted(((sum(t in ex for t in tokens), lang) for lang, ex in _EXCLUSIVE.items()), reverse=True)
     (best, lang), (second, _) = counts[0], counts[1]
