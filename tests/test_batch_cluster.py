@@ -73,3 +73,26 @@ def test_empty_and_textless():
     assert cluster_sketches([]) == []
     sk = [Sketch("z", "en", _minhash(frozenset()), None, 0)]
     assert cluster_sketches(sk) == [("z",)]
+
+
+def test_story_edges_join_independent_articles_of_one_event_after_copies():
+    # same language, leads close (cosine ~0.8) but far below the near-identical copy cosine
+    sk = [_sk("a", TEXT_A, "en", _unit(1, 0.2, 0)), _sk("b", TEXT_B, "en", _unit(1, 0.9, 0)),
+          _sk("c", "unrelated words entirely here", "en", _unit(0, 0, 1))]
+    assert cluster_sketches(sk) == [("a",), ("b",), ("c",)]  # no story edges unless asked
+    config = ClusterConfig(story_cosine=0.5)
+    assert [(sk[e.a].id, sk[e.b].id, e.kind) for e in translation_edges(sk, config)] == [("a", "b", "story")]
+    assert cluster_sketches(sk, config) == [("a", "b"), ("c",)]
+    # copies merge first: with room for two, the copy pair wins over the stronger-looking story edge
+    sk2 = [_sk("a", TEXT_A, "en", _unit(1, 0, 0)), _sk("b", TEXT_A + " Update.", "en", _unit(0.5, 0, 0.866)),
+           _sk("s", TEXT_B, "en", _unit(1, 0.75, 0))]  # a-s cosine 0.8 (story), a-b copy by MinHash
+    assert cluster_sketches(sk2, ClusterConfig(story_cosine=0.3, max_cluster=2)) == [("a", "b"), ("s",)]
+
+
+def test_story_threshold_is_the_linkers_prefilter():
+    from auditor.batch.cluster import story_threshold
+    from auditor.link import ENCODER_THRESHOLDS
+
+    assert story_threshold("use") == ENCODER_THRESHOLDS["use"]["prefilter"]
+    assert story_threshold("hashing") == ENCODER_THRESHOLDS["hashing"]["prefilter"]
+    assert story_threshold("use", ClusterConfig(story_cosine=0.6)) == 0.6

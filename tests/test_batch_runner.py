@@ -146,3 +146,26 @@ def test_dask_engine_on_local_cluster(tmp_path, small_baseline):
 def test_unknown_engine(tmp_path):
     with pytest.raises(ValueError):
         run_batch_audit([], str(tmp_path / "x"), BatchConfig(engine="spark"))
+
+
+def test_a_candidate_group_the_linker_splits_is_audited_story_by_story():
+    """Unrelated articles proposed together are audited apart (as ``audit`` on each story)."""
+    from auditor.batch.runner import audit_cluster
+    from auditor.ingest import document_from_text
+    from auditor.pipeline import AuditConfig, audit_documents
+    from tests.fixtures.batch.make import STORIES
+
+    def doc(i, k, extra=""):
+        return document_from_text("\n\n".join(STORIES[k][1]) + extra, doc_id=i, path=f"{i}.txt")
+
+    other = ("El ayuntamiento aprobó ayer una nueva línea de tranvía entre el aeropuerto y la estación central.\n\n"
+             "Las obras empezarán la próxima primavera y durarán unos tres años, según el alcalde.\n\n"
+             "Los críticos dijeron que el presupuesto de la obra es demasiado optimista para la ciudad.")
+    docs = [doc("a", 0), doc("b", 0, "\n\nThe council met on Friday."),
+            document_from_text(other, doc_id="c", path="c.txt")]  # another story (and language)
+    rows = {r["id"]: r for r in audit_cluster(docs, {**FAST, "disabled": []})}
+    assert {i: (r["cluster"], r["cluster_size"]) for i, r in rows.items()} == {"a": ("a", 2), "b": ("a", 2), "c": ("c", 1)}
+    alone = audit_documents([docs[2]], AuditConfig(encoder="hashing", qe=False))
+    assert rows["c"]["verdict"] == alone.documents[0].verdict.label
+    assert rows["c"]["n_findings"] == len(alone.documents[0].findings)
+    assert rows["a"]["relation"] and rows["a"]["relation"] != "same_story"

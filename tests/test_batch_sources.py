@@ -8,7 +8,7 @@ import random
 import pytest
 
 from auditor.batch.prepare import PageError, html_depth_exceeds, prepare_page, to_document
-from auditor.batch.sources import RawPage, iter_file, iter_inputs, page_id, site_of
+from auditor.batch.sources import MAX_SLUG, RawPage, iter_file, iter_inputs, page_id, site_of, url_slug
 from auditor.types import Document
 from tests.fixtures.batch.make import (deep_html, page_html, story_pages, write_dir, write_jsonl,
                                        write_warc, STORIES)
@@ -36,6 +36,43 @@ def test_ids_are_deterministic_and_distinct(tmp_path):
     b = [i.id for i in _items([root])]
     assert a == b and len(set(a)) == len(a)
     assert page_id(str(root / "x"), "1") != page_id(str(root / "x"), "2")
+
+
+def test_ids_are_the_ones_audit_gives(tmp_path):
+    """File stems, "#2" on a clash in input order, a file named twice read once."""
+    from auditor.ingest import load_documents
+
+    root = write_dir(tmp_path / "site", n=2)
+    (root / "sub").mkdir()
+    (root / "sub" / "page000.txt").write_text("Another article. " * 10, encoding="utf-8")
+    (root / ".hidden.txt").write_text("Hidden notes. " * 10, encoding="utf-8")
+    items = _items([root, root / "notes.txt"])
+    docs, _ = load_documents([str(root)])
+    assert [i.id for i in items] == [d.id for d in docs] == ["notes", "page000", "page001", "page000#2"]
+    assert [i.path for i in items] == [d.path for d in docs]
+
+
+def test_jsonl_ids_are_record_ids_or_stem_and_line(tmp_path):
+    from auditor.ingest import load_documents
+
+    path = tmp_path / "feed.jsonl"
+    path.write_text('{"id": "wire-1", "text": "First article with enough words in it."}\n'
+                    '{"text": "Second article with enough words in it."}\n'
+                    '{"id": 7, "text": "Third article with enough words in it."}\n'
+                    '{"id": "wire-1", "text": "Fourth article with enough words in it."}\n', encoding="utf-8")
+    items = _items([path])
+    docs, _ = load_documents([str(path)])
+    assert [i.id for i in items] == [d.id for d in docs] == ["wire-1", "feed:2", "7", "wire-1#2"]
+    assert [to_document(i).id for i in items] == [i.id for i in items]
+
+
+def test_warc_ids_are_url_slugs(tmp_path):
+    pages = story_pages(2) + [story_pages(1)[0]]  # the first URL crawled twice
+    items = _items([write_warc(tmp_path / "c.warc.gz", pages)])
+    assert [i.id for i in items] == ["wire.example-news-0", "wire.example-news-1", "wire.example-news-0#2"]
+    assert url_slug("https://www.a.example/x/y.html?id=4") == "a.example-x-y.html-id-4"
+    long = url_slug("https://a.example/" + "word-" * 60)
+    assert len(long) <= MAX_SLUG + 9 and long != url_slug("https://a.example/" + "word-" * 61)
 
 
 @pytest.mark.parametrize("gz", [False, True])
@@ -180,7 +217,8 @@ def test_prepare_page_never_raises_and_sketches(tmp_path):
     page = RawPage("p1", "x.html", "html", page_html(*STORIES[0]).encode())
     got = prepare_page(page, encoder_name="hashing")
     assert got.sketch.language == "en" and got.sketch.vector is not None
-    assert got.document.language == "en" and got.sketch.minhash.shape == (64,)
+    # the detected language stays in the sketch: the Document is the one ``audit`` reads
+    assert got.document.language is None and got.sketch.minhash.shape == (64,)
     bad = RawPage("p2", "y.html", "html", b"\x00" * 10)
     assert isinstance(prepare_page(bad, encoder_name="hashing"), PageError)
 

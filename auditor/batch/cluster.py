@@ -9,11 +9,19 @@ Two kinds of edges, both scalable:
   ``block x N`` floats, never ``N x N``); a pair is kept above ``translation_cosine``.
   Same-language pairs need ``same_language_cosine`` (near-identical leads that MinHash
   missed, e.g. a round-trip translation back into the source language).
+* **stories** (any languages): the other neighbours whose leads reach ``story_cosine``,
+  the cosine at which the pipeline's linker starts to examine a pair (its prefilter,
+  :data:`auditor.link.ENCODER_THRESHOLDS`). ``auditor audit`` treats all its inputs as
+  one story; here the story has to be found, and an independent article about the same
+  event belongs to it (the entity and spelling rules compare the story's articles).
+  These edges only propose: pass 2 audits the group and splits it where the linker
+  finds no relation (:func:`auditor.batch.runner.audit_cluster`).
 
-Components are formed greedily from the strongest edges down (Kruskal), never merging
-two groups beyond ``max_cluster`` articles: a giant component (a wire story reprinted
-by 300 sites) is split into audit-sized groups instead of one quadratic audit.
-Singletons are audited alone (text-only verdict).
+Components are formed greedily from the strongest edges down (Kruskal; copies and
+translations before story edges), never merging two groups beyond ``max_cluster``
+articles: a giant component (a wire story reprinted by 300 sites) is split into
+audit-sized groups instead of one quadratic audit. Singletons are audited alone
+(text-only verdict).
 """
 
 from __future__ import annotations
@@ -32,6 +40,7 @@ class ClusterConfig:
     lsh_threshold: float = 0.15
     translation_cosine: float = 0.70  # USE lead embeddings (benchmarks/bench_batch.py)
     same_language_cosine: float = 0.90
+    story_cosine: float | None = None  # None: the linker's prefilter for the sketch encoder
     neighbours: int = 10  # nearest neighbours examined per article
     max_cluster: int = 8
     block: int = 1024
@@ -42,7 +51,19 @@ class Edge:
     a: int
     b: int
     score: float
-    kind: str  # "copy" | "translation"
+    kind: str  # "copy" | "translation" | "story"
+
+
+def story_threshold(encoder: str, config: ClusterConfig = ClusterConfig()) -> float:
+    """Lead cosine from which two articles may be one story (the linker's prefilter)."""
+    if config.story_cosine is not None:
+        return config.story_cosine
+    from ..link import ENCODER_THRESHOLDS
+
+    for key, value in ENCODER_THRESHOLDS.items():
+        if encoder.startswith(key):
+            return value["prefilter"]
+    return ENCODER_THRESHOLDS["use"]["prefilter"]
 
 
 def copy_edges(sketches: Sequence[Sketch], config: ClusterConfig = ClusterConfig()) -> list[Edge]:
@@ -72,7 +93,11 @@ def copy_edges(sketches: Sequence[Sketch], config: ClusterConfig = ClusterConfig
 
 
 def translation_edges(sketches: Sequence[Sketch], config: ClusterConfig = ClusterConfig()) -> list[Edge]:
-    """Nearest neighbours over the lead embeddings, in blocks of rows."""
+    """Nearest neighbours over the lead embeddings, in blocks of rows.
+
+    A neighbour below the copy/translation cosine but at or above ``story_cosine`` (when
+    set) gives a "story" edge.
+    """
     rows = [i for i, s in enumerate(sketches) if s.vector is not None]
     if len(rows) < 2:
         return []
@@ -91,18 +116,22 @@ def translation_edges(sketches: Sequence[Sketch], config: ClusterConfig = Cluste
                 c = int(c)
                 s = float(sims[r, c])
                 same = langs[gi] == langs[c]
+                a, b = sorted((rows[gi], rows[c]))
                 if s >= (config.same_language_cosine if same else config.translation_cosine):
-                    a, b = sorted((rows[gi], rows[c]))
                     edges.append(Edge(a, b, s, "copy" if same else "translation"))
+                elif config.story_cosine is not None and s >= config.story_cosine:
+                    edges.append(Edge(a, b, s, "story"))
     return _dedupe(edges)
 
 
 def _dedupe(edges: list[Edge]) -> list[Edge]:
-    """One edge per unordered pair (both rows propose it), the strongest kept."""
+    """One edge per unordered pair (both rows propose it): a copy/translation edge over a
+    story edge, then the strongest."""
     best: dict[tuple[int, int], Edge] = {}
     for e in edges:
         key = (e.a, e.b)
-        if key not in best or e.score > best[key].score:
+        cur = best.get(key)
+        if cur is None or ((e.kind != "story"), e.score) > ((cur.kind != "story"), cur.score):
             best[key] = e
     return list(best.values())
 
@@ -112,7 +141,7 @@ def cluster_sketches(sketches: Sequence[Sketch], config: ClusterConfig = Cluster
     order = sorted(range(len(sketches)), key=lambda i: sketches[i].id)
     sketches = [sketches[i] for i in order]
     edges = _dedupe(copy_edges(sketches, config) + translation_edges(sketches, config))
-    edges.sort(key=lambda e: (-e.score, e.a, e.b))
+    edges.sort(key=lambda e: (e.kind == "story", -e.score, e.a, e.b))
     parent = list(range(len(sketches)))
     size = [1] * len(sketches)
 

@@ -73,14 +73,15 @@ def html_depth_exceeds(data: bytes, limit: int = MAX_HTML_DEPTH) -> bool:
     return False
 
 
-def _decode(page: RawPage) -> str | PageError:
+def _decode(page: RawPage) -> tuple[str, str | None] | PageError:
+    """(text, encoding) of a page, the encoding named as ``audit`` names it."""
     from ..ingest.encoding import Decoded, _looks_binary, decode_bytes
 
     if page.charset:
         try:
             text = page.data.decode(page.charset)
             if text.strip():
-                return text
+                return text, page.charset
         except (LookupError, UnicodeDecodeError):
             pass  # a wrong header: let detection decide
     dec = decode_bytes(page.data)
@@ -93,7 +94,7 @@ def _decode(page: RawPage) -> str | PageError:
         return PageError(page.id, page.path, reason, page.url, page.site)
     if dec.text.count("\ufffd") > max(8, len(dec.text) // 50):
         return PageError(page.id, page.path, "undecodable text", page.url, page.site)
-    return dec.text
+    return dec.text, dec.encoding
 
 
 def to_document(page: RawPage, lang: str | None = None) -> Document | PageError:
@@ -125,9 +126,10 @@ def to_document(page: RawPage, lang: str | None = None) -> Document | PageError:
         if len(got.text.split()) < MIN_WORDS:
             return err(f"empty page (only {len(got.text.split())} words of text)")
         return replace(got, id=page.id, site=got.site or site_of_url(got.url))
-    text = _decode(page)
-    if isinstance(text, PageError):
-        return text
+    decoded = _decode(page)
+    if isinstance(decoded, PageError):
+        return decoded
+    text, encoding = decoded
     if kind == "auto":
         from ..ingest.html import looks_like_html as _l
 
@@ -137,12 +139,12 @@ def to_document(page: RawPage, lang: str | None = None) -> Document | PageError:
             return err(f"HTML nested too deeply (more than {MAX_HTML_DEPTH} levels)")
         try:
             got = document_from_html(text, doc_id=page.id, path=page.path, url=page.url,
-                                     site=page.site, lang=lang)
+                                     site=page.site, lang=lang, encoding=encoding)
         except RecursionError:
             return err("HTML nested too deeply (parser recursion limit)")
     else:
         got = document_from_text(text, doc_id=page.id, path=page.path, url=page.url, site=page.site,
-                                 lang=lang, date=page.date)
+                                 lang=lang, date=page.date, encoding=encoding)
     if isinstance(got, IngestError):
         reason = "empty page (no article text)" if got.reason == "no article text found" else got.reason
         return err(reason)
@@ -208,12 +210,10 @@ def prepare_page(page: RawPage, lang: str | None = None, encoder_name: str = "us
         if isinstance(doc, PageError):
             return doc
         encoder = _encoder(encoder_name)
-        sketch = sketch_document(doc, encoder)
-        # The detected language travels with the document so that pass 2 does not detect
-        # it again (it shows as "declared" in the per-article report).
-        if doc.language is None:
-            doc = replace(doc, language=sketch.language)
-        return Prepared(doc, sketch)
+        # The detected language stays in the sketch only: pass 2 hands the document to the
+        # pipeline exactly as ``audit`` reads it (a language on the Document would be taken
+        # as declared metadata, with full confidence, and change the per-sentence calls).
+        return Prepared(doc, sketch_document(doc, encoder))
     except RecursionError:
         return PageError(page.id, page.path, "HTML nested too deeply (parser recursion limit)", page.url, page.site)
     except MemoryError:

@@ -18,10 +18,10 @@ from __future__ import annotations
 import os
 import time
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Callable, Iterable, Iterator, Sequence
 
-from .cluster import ClusterConfig, cluster_sketches
+from .cluster import ClusterConfig, cluster_sketches, story_threshold
 from .sources import DEFAULT_MAX_PAGE_BYTES, PageError, RawPage, iter_inputs
 
 ProgressFn = Callable[[str, int, "int | None"], None]
@@ -102,51 +102,85 @@ def prepare_chunk(pages: Sequence[RawPage], lang: str | None, encoder: str) -> l
     return [prepare_page(p, lang=lang, encoder_name=encoder) for p in pages]
 
 
-_QE_OK: dict[str | None, bool] = {}
-
-
-def _qe_available(model: str | None) -> bool:
-    """Whether the QE model loads in this process (a missing model disables QE, not the run)."""
-    if model not in _QE_OK:
-        try:  # the pipeline's process-wide instance: the audits reuse it (no second load)
-            from ..pipeline import AuditConfig, qe_model
-
-            _QE_OK[model] = qe_model(AuditConfig(qe_model=model)) is not None
-        except Exception:
-            _QE_OK[model] = False
-    return _QE_OK[model]
-
-
 def audit_cluster(docs: Sequence[Any], options: dict[str, Any]) -> list[dict[str, Any]]:
-    """Pass-2 task: audit one cluster; one row per article, never raises.
+    """Pass-2 task: audit one candidate cluster; one row per article, never raises.
 
-    A cluster whose joint audit fails is retried article by article (text-only), so one
-    pathological article cannot take its neighbours down with it.
+    The articles are handed to :func:`auditor.pipeline.audit_documents` with the settings
+    ``auditor audit`` uses, so a story gets the same links, findings and verdicts
+    whichever command read it. Clustering proposes a group from sketches; the pipeline's
+    linker has the last word: when its links split the group into unrelated stories,
+    each story is audited on its own (an unrelated article must not be context for
+    another story's entity and spelling rules). A cluster whose joint audit fails is
+    retried article by article (text-only), so one pathological article cannot take its
+    neighbours down with it.
     """
     cluster_id = docs[0].id if docs else ""
     try:
-        return _audit(docs, options, cluster_id, link=len(docs) > 1)
+        return _audit_stories(list(docs), options)
     except Exception as exc:
         if len(docs) == 1:
             return [_error_row(docs[0], f"audit failed ({type(exc).__name__}: {str(exc)[:160]})", cluster_id, 1)]
         rows = []
         for d in docs:
             try:
-                rows.extend(_audit([d], options, cluster_id, link=False))
+                rows.extend(_audit([d], options, d.id, link=False))
             except Exception as exc2:
-                rows.append(_error_row(d, f"audit failed ({type(exc2).__name__}: {str(exc2)[:160]})", cluster_id, 1))
+                rows.append(_error_row(d, f"audit failed ({type(exc2).__name__}: {str(exc2)[:160]})", d.id, 1))
         return rows
 
 
+def audit_config(options: dict[str, Any], *, link: bool = True):
+    """The AuditConfig of ``auditor audit`` with the batch's options (one place, so the two agree)."""
+    from ..pipeline import AuditConfig
+
+    encoder = options.get("encoder", "use")
+    return AuditConfig(lang=options.get("lang"), encoder="auto" if encoder == "use" else encoder, link=link,
+                       qe=bool(options.get("qe", True)), disabled=tuple(options.get("disabled", ())))
+
+
+def link_components(result) -> list[list[str]]:
+    """Groups of article ids that the result's links connect (every relation counts)."""
+    parent = {d.id: d.id for d in result.documents}
+
+    def find(x: str) -> str:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for d in result.documents:
+        if d.link is not None and d.link.source_id in parent:
+            parent[find(d.id)] = find(d.link.source_id)
+    groups: dict[str, list[str]] = {}
+    for d in result.documents:
+        groups.setdefault(find(d.id), []).append(d.id)
+    return sorted(groups.values(), key=lambda g: g[0])
+
+
+def _audit_stories(docs: list[Any], options: dict[str, Any]) -> list[dict[str, Any]]:
+    """Audit ``docs`` together; if the links leave several stories, audit each alone."""
+    from ..pipeline import audit_documents
+
+    result = audit_documents(docs, audit_config(options))
+    parts = link_components(result) if len(docs) > 1 else [[d.id for d in docs]]
+    if len(parts) == 1:
+        return _rows(result, parts[0][0], len(docs))
+    by_id = {d.id: d for d in docs}
+    rows: list[dict[str, Any]] = []
+    for part in parts:  # each strictly smaller than docs: the recursion ends
+        rows.extend(_audit_stories([by_id[i] for i in part], options))
+    return rows
+
+
 def _audit(docs: Sequence[Any], options: dict[str, Any], cluster_id: str, *, link: bool) -> list[dict[str, Any]]:
-    from ..pipeline import AuditConfig, audit_documents
+    from ..pipeline import audit_documents
+
+    return _rows(audit_documents(list(docs), audit_config(options, link=link)), cluster_id, len(docs))
+
+
+def _rows(result, cluster_id: str, size: int) -> list[dict[str, Any]]:
     from ..report.json import to_json
 
-    qe = bool(options.get("qe", True)) and link and _qe_available(None)
-    encoder = options.get("encoder", "use")
-    config = AuditConfig(encoder="auto" if encoder == "use" else encoder, link=link, qe=qe,
-                         disabled=tuple(options.get("disabled", ())))
-    result = audit_documents(list(docs), config)
     data = to_json(result, include_text=False)
     rows = []
     for d, j in zip(result.documents, data["documents"]):
@@ -155,7 +189,7 @@ def _audit(docs: Sequence[Any], options: dict[str, Any], cluster_id: str, *, lin
         rows.append({
             "id": d.id, "path": meta.path, "url": meta.url, "site": meta.site, "title": meta.title,
             "date": meta.date, "language": d.doc.language, "status": "audited", "reason": None,
-            "cluster": cluster_id, "cluster_size": len(docs),
+            "cluster": cluster_id, "cluster_size": size,
             "verdict": d.verdict.label if d.verdict else None,
             "p_mt": d.verdict.p_machine_translation if d.verdict else None,
             "relation": d.link.relation if d.link else None,
@@ -343,6 +377,10 @@ def run_batch_audit(
         summary.errors = counts.get("error", 0)
         summary.articles = summary.audited + summary.errors
         summary.new = summary.articles - summary.resumed
+        # The audited clusters (a candidate group the linker splits counts as its stories).
+        summary.clusters, summary.multi_clusters = store.db.execute(
+            "SELECT COUNT(DISTINCT cluster), COUNT(DISTINCT CASE WHEN cluster_size > 1 THEN cluster END) "
+            "FROM articles WHERE status='audited'").fetchone()
         summary.machine_translated = store.db.execute(
             "SELECT COUNT(*) FROM articles WHERE verdict='machine_translation'").fetchone()[0]
         summary.error_reasons = dict(store.db.execute(
@@ -391,14 +429,15 @@ def _pass1(store, engine, inputs, known, config, in_flight, tick) -> None:
 
 def _pass2(store, engine, config, in_flight, tick, summary) -> None:
     sketches = list(store.sketches())
-    clusters = cluster_sketches(sketches, config.cluster)
+    cluster_config = config.cluster
+    if cluster_config.story_cosine is None:
+        cluster_config = replace(cluster_config, story_cosine=story_threshold(config.encoder, cluster_config))
+    clusters = cluster_sketches(sketches, cluster_config)
     del sketches
-    summary.clusters = len(clusters)
-    summary.multi_clusters = sum(1 for c in clusters if len(c) > 1)
     done_ids = store.done_ids()
     todo = [c for c in clusters if any(i not in done_ids for i in c)]
     total = sum(len(c) for c in todo)
-    options = {"encoder": config.encoder, "qe": config.qe, "disabled": list(config.disabled)}
+    options = {"encoder": config.encoder, "qe": config.qe, "disabled": list(config.disabled), "lang": config.lang}
 
     def tasks() -> Iterator[tuple[Any, Callable, tuple]]:
         for c in todo:

@@ -5,19 +5,25 @@ URL, crawl date, site) or :class:`PageError` rows, one page at a time, so memory
 bounded by the largest page, whatever the size of the input. Nothing here parses HTML;
 turning a page into a Document happens in a worker (:mod:`auditor.batch.prepare`).
 
-Ids are deterministic (a hash of the input's absolute path and the page's locator:
-line number in a JSONL file, record offset in a WARC file), so that ``--resume`` can
-recognise pages it has already stored. Bad input never raises: a truncated gzip file,
-a corrupt WARC record, an oversized page each become a PageError with a reason.
+Ids are the ones ``auditor audit`` gives the same input, so that one article has one
+name whichever command read it: a file's stem (``000_x.txt`` -> ``000_x``), a JSONL
+record's ``id`` field or ``<stem>:<line>``; WARC records (which ``audit`` does not
+read) are named after their URL (``wire.example/news/1`` -> ``wire.example-news-1``).
+A name already taken in the run gets ``#2``, ``#3``... as in ``audit``. Ids are
+deterministic (the inputs are walked in a fixed order), so that ``--resume`` recognises
+the pages it has already stored. Bad input never raises: a truncated gzip file, a
+corrupt WARC record, an oversized page each become a PageError with a reason.
 """
 
 from __future__ import annotations
 
 import gzip
 import hashlib
+import json
 import os
+import re
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import BinaryIO, Iterable, Iterator
 from urllib.parse import urlsplit
 
@@ -61,9 +67,46 @@ Item = RawPage | PageError
 
 
 def page_id(path: str, locator: str = "") -> str:
-    """Deterministic id of a page: same input file and position, same id across runs."""
-    key = f"{os.path.realpath(path)}\0{locator}"
-    return "p" + hashlib.sha1(key.encode("utf-8", "surrogateescape")).hexdigest()[:15]
+    """Id of a page before it is made unique: the file's stem (as ``audit`` names it),
+    followed by ``:locator`` for a part of a file (a JSONL line, a WARC offset)."""
+    from ..ingest.discover import stem_of
+
+    stem = stem_of(path)
+    return f"{stem}:{locator}" if locator else stem
+
+
+#: Longest URL slug kept as is; longer ones are cut and end with a short hash of the URL.
+MAX_SLUG = 96
+_NON_WORD = re.compile(r"[^\w.]+")
+
+
+def url_slug(url: str) -> str:
+    """A readable, file-name-safe id for a crawled page: host and path of its URL.
+
+    ``https://www.wire.example/news/2023/blinken?id=4`` -> ``wire.example-news-2023-blinken-id-4``.
+    A slug cut to :data:`MAX_SLUG` characters keeps the URL's identity with a short hash.
+    """
+    parts = urlsplit(url)
+    host = (parts.hostname or "").removeprefix("www.")
+    rest = "-".join(x for x in (parts.path, parts.query) if x)
+    slug = _NON_WORD.sub("-", f"{host}-{rest}" if rest else host).strip("-.") or "page"
+    if len(slug) > MAX_SLUG:
+        digest = hashlib.sha1(url.encode("utf-8", "surrogateescape")).hexdigest()[:8]
+        slug = f"{slug[:MAX_SLUG].rstrip('-.')}-{digest}"
+    return slug
+
+
+def record_id(line: bytes, default: str) -> str:
+    """The ``id`` field of a JSONL record (what ``audit`` uses), else ``default``."""
+    if b'"id"' not in line:
+        return default
+    try:
+        rec = json.loads(line)
+    except (ValueError, UnicodeDecodeError):
+        return default  # the worker reports the invalid JSON
+    got = rec.get("id") if isinstance(rec, dict) else None
+    name = str(got).strip() if got is not None else ""  # as auditor.ingest.jsonl reads it
+    return name or default
 
 
 def site_of(url: str | None) -> str | None:
@@ -100,23 +143,60 @@ def kind_of(path: str) -> str:
 
 
 def iter_inputs(paths: Iterable[str], max_page_bytes: int = DEFAULT_MAX_PAGE_BYTES) -> Iterator[Item]:
-    """Every page of every input, in a deterministic order (directories sorted).
+    """Every page of every input, in a deterministic order, with unique ids.
 
-    Files with unknown extensions are skipped inside directories (crawl folders hold
-    images and scripts) but read when named explicitly.
+    Directories are walked as ``audit`` walks them (entries sorted by name, hidden ones
+    skipped); files with unknown extensions are skipped inside directories (crawl folders
+    hold images and scripts) but read when named explicitly. A file named twice is read
+    once. A clashing id gets ``#2``, ``#3``... in input order, as in ``audit``.
     """
-    for path in paths:
-        if os.path.isdir(path):
-            for root, dirs, files in os.walk(path):
-                dirs.sort()
-                for name in sorted(files):
-                    full = os.path.join(root, name)
-                    if kind_of(full) != "other":
-                        yield from iter_file(full, max_page_bytes)
-        elif os.path.exists(path):
-            yield from iter_file(path, max_page_bytes)
+    seen_files: set[str] = set()
+    taken: set[str] = set()
+
+    def files() -> Iterator[str | PageError]:
+        for path in paths:
+            if os.path.isdir(path):
+                yield from _walk(path)
+            elif os.path.exists(path):
+                yield path
+            else:
+                yield PageError(page_id(path), path, "no such file or directory")
+
+    for got in files():
+        if isinstance(got, str):
+            real = os.path.realpath(got)
+            if real in seen_files:
+                continue
+            seen_files.add(real)
+            items: Iterable[Item] = iter_file(got, max_page_bytes)
         else:
-            yield PageError(page_id(path), path, "no such file or directory")
+            items = (got,)
+        for item in items:
+            uid, n = item.id, 1
+            while uid in taken:
+                n += 1
+                uid = f"{item.id}#{n}"
+            taken.add(uid)
+            yield item if uid == item.id else replace(item, id=uid)
+
+
+def _walk(top: str) -> Iterator[str]:
+    """Readable files under a directory: sorted by name, depth first, hidden entries skipped."""
+    try:
+        with os.scandir(top) as it:
+            entries = sorted(it, key=lambda e: e.name)
+    except OSError:
+        return
+    for e in entries:
+        if e.name.startswith("."):
+            continue
+        try:
+            if e.is_dir(follow_symlinks=False):
+                yield from _walk(e.path)
+            elif e.is_file() and kind_of(e.path) != "other":
+                yield e.path
+        except OSError:
+            continue
 
 
 def iter_file(path: str, max_page_bytes: int = DEFAULT_MAX_PAGE_BYTES) -> Iterator[Item]:
@@ -130,7 +210,7 @@ def iter_file(path: str, max_page_bytes: int = DEFAULT_MAX_PAGE_BYTES) -> Iterat
         else:
             yield from _iter_single(path, max_page_bytes)
     except OSError as exc:  # unreadable file (permissions, I/O error)
-        yield PageError(page_id(path, "io"), path, f"cannot read: {exc.strerror or exc}")
+        yield PageError(page_id(path), path, f"cannot read: {exc.strerror or exc}")
 
 
 def _iter_single(path: str, max_page_bytes: int) -> Iterator[Item]:
@@ -174,7 +254,7 @@ def iter_jsonl(path: str, max_page_bytes: int = DEFAULT_MAX_PAGE_BYTES) -> Itera
                     continue
                 if not line.strip():
                     continue
-                yield RawPage(page_id(path, str(lineno)), where, "record", line)
+                yield RawPage(record_id(line, page_id(path, str(lineno))), where, "record", line)
     except (EOFError, gzip.BadGzipFile, zlib.error) as exc:
         yield PageError(page_id(path, f"gzip:{lineno}"), f"{path}:{lineno + 1}",
                         f"truncated or corrupt gzip after {lineno} lines ({type(exc).__name__}: {exc})")
@@ -220,7 +300,7 @@ def iter_warc(path: str, max_page_bytes: int = DEFAULT_MAX_PAGE_BYTES) -> Iterat
                 wlen = _header(rec.rec_headers, "Content-Length")
                 if not wlen or not wlen.isdigit() or not url:
                     offset = it.get_record_offset()
-                    yield PageError(page_id(path, str(offset)), f"{path}@{offset}",
+                    yield PageError(url_slug(url) if url else page_id(path, str(offset)), f"{path}@{offset}",
                                     "corrupt WARC record (no target URI or bad Content-Length)", url, site_of(url))
                     continue
                 date = (_header(rec.rec_headers, "WARC-Date") or "")[:10] or None
@@ -246,7 +326,7 @@ def iter_warc(path: str, max_page_bytes: int = DEFAULT_MAX_PAGE_BYTES) -> Iterat
                                 break
                             size += len(chunk)
                 offset = it.get_record_offset()
-                pid = page_id(path, str(offset))
+                pid = url_slug(url)
                 where = f"{path}@{offset}"
                 if size > max_page_bytes:
                     yield PageError(pid, where, too_large_reason(size, max_page_bytes), url, site)
