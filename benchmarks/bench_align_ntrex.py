@@ -9,7 +9,7 @@ accuracy (share of gold beads, skips included, reproduced exactly) and sentences
 second, with and without perturbation, plus a same-language (en-en) lexical row.
 
     python benchmarks/bench_align_ntrex.py [--langs spa,fra] [--seed 13] [--encoder use]
-        [--max-docs N] [--merge-embedding concat|mean]
+        [--max-docs N] [--merge-embedding refine|concat|mean|selective]
 
 BLAS runs single-threaded (OPENBLAS_NUM_THREADS=1 unless set) so the figures are
 per core and do not depend on how busy a shared machine is.
@@ -168,7 +168,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=13)
     ap.add_argument("--encoder", default="use", help="use | e5 | auto")
     ap.add_argument("--max-docs", type=int, default=0, help="only the first N documents (0 = all)")
-    ap.add_argument("--merge-embedding", default="concat", choices=("concat", "mean"))
+    ap.add_argument("--merge-embedding", default="refine", choices=("refine", "concat", "mean", "selective"))
     args = ap.parse_args(argv)
     params = AlignParams(merge_embedding=args.merge_embedding)
 

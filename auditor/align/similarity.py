@@ -31,11 +31,14 @@ import numpy as np
 from ..encoders import Encoder, HashingEncoder, get_encoder
 
 # Bead shapes the dynamic program may use, besides the skips (1,0) and (0,1).
-ALL_SHAPES: tuple[tuple[int, int], ...] = ((1, 1), (1, 2), (2, 1), (2, 2), (1, 3), (3, 1))
+ALL_SHAPES: tuple[tuple[int, int], ...] = (
+    (1, 1), (1, 2), (2, 1), (2, 2), (1, 3), (3, 1), (1, 4), (4, 1), (2, 3), (3, 2)
+)
 
 
 def link_shapes(max_merge: int) -> tuple[tuple[int, int], ...]:
-    """Shapes (p, q) with max(p, q) <= max_merge and p + q <= max_merge + 1 (2-2 at 3)."""
+    """Shapes (p, q) with max(p, q) <= min(max_merge, 4) and p + q <= max_merge + 1
+    (2-2 from 3 on, 1-4 / 4-1 / 2-3 / 3-2 at 4)."""
     if max_merge < 1:
         raise ValueError("max_merge must be >= 1")
     return tuple(s for s in ALL_SHAPES if max(s) <= max_merge and sum(s) <= max_merge + 1)
@@ -242,7 +245,10 @@ def _background(mat: np.ndarray, axis: int) -> np.ndarray:
 
 
 def length_mismatch(
-    source_texts: Sequence[str], reprint_texts: Sequence[str], shapes: Sequence[tuple[int, int]]
+    source_texts: Sequence[str],
+    reprint_texts: Sequence[str],
+    shapes: Sequence[tuple[int, int]],
+    ratio: float | None = None,
 ) -> dict[tuple[int, int], np.ndarray]:
     """``|log(len(reprint run) / (c * len(source run)))|`` for every pair of runs (Gale-Church's cue).
 
@@ -257,7 +263,8 @@ def length_mismatch(
     out: dict[tuple[int, int], np.ndarray] = {}
     if not len(src) or not len(rep):
         return {k: np.zeros((max(0, len(src) - k[0] + 1), max(0, len(rep) - k[1] + 1))) for k in shapes}
-    ratio = max(rep.sum(), 1.0) / max(src.sum(), 1.0)
+    if ratio is None:
+        ratio = max(rep.sum(), 1.0) / max(src.sum(), 1.0)
     cs = np.concatenate([[0.0], np.cumsum(src)])
     cr = np.concatenate([[0.0], np.cumsum(rep)])
     for p, q in shapes:
