@@ -290,31 +290,54 @@ def audit_documents(
     tick("segment", len(seg), len(seg))
     by_id = {d.id: d for d in seg}
     encoder = None
+    pair_encoders = None
     embed = None
     links: dict[str, Link] = {}
     if seg and (config.link or pairs):
         from .encoders import get_encoder
+        from .encoders.registry import PairEncoders, pair_languages
 
         languages = sorted({d.language for d in seg})
+        # A document too short for its language to be sure ("(Applause)" read as
+        # Estonian) does not choose the set-wide encoder; cross-language pairs get the
+        # encoder of their own two languages (pair_embedder below).
+        choosing = sorted(set(pair_languages(*((d.language, len(d.text.split())) for d in seg)))) or languages
         name = config.encoder
         if name == "auto" and len(languages) == 1:
             # One language: shingles decide copies and alignment is lexical, so a neural
             # encoder would only cost its load time (seconds on a laptop CPU).
             name = "hashing"
-        encoder = get_encoder(name, languages=languages)
+        encoder = get_encoder(name, languages=choosing)
         embed = _Embedder(encoder)
+        pair_encoders = PairEncoders(config.encoder)
+        pair_encoders.used[encoder.name] = encoder
+        by_encoder: dict[str, _Embedder] = {encoder.name: embed}
+
+        def pair_embedder(a: SegmentedDocument, b: SegmentedDocument) -> _Embedder:
+            """Embeddings from the encoder chosen for this pair's two languages."""
+            langs = pair_languages((a.language, len(a.text.split())), (b.language, len(b.text.split())))
+            enc = pair_encoders.for_languages(langs) if langs else encoder
+            if enc.name not in by_encoder:
+                by_encoder[enc.name] = _Embedder(enc)
+            return by_encoder[enc.name]
+
+        def pair_embed(a: SegmentedDocument, b: SegmentedDocument):
+            e = pair_embedder(a, b)
+            return e(a), e(b), e.encoder.name
+
         # Round trips are same-language pairs whose words differ: hashing cannot see
         # them, so they get the real sentence encoder (loaded only if a pair needs it).
         semantic = embed if encoder.name != "hashing" else _LazyEmbedder(languages)
         if pairs is not None:
             for rep, src in pairs:
-                links[rep] = force_link(by_id[rep], by_id[src], embed, semantic)
+                links[rep] = force_link(by_id[rep], by_id[src], pair_embedder(by_id[rep], by_id[src]), semantic)
         elif forced_source is not None:
             for d in seg:
                 if d.id != forced_source:
-                    links[d.id] = force_link(d, by_id[forced_source], embed, semantic)
+                    links[d.id] = force_link(d, by_id[forced_source], pair_embedder(d, by_id[forced_source]), semantic)
         else:
-            links = link_documents(seg, embed, encoder_name=encoder.name, semantic_embed=semantic)
+            links = link_documents(seg, embed, encoder_name=encoder.name, semantic_embed=semantic,
+                                   pair_embed=pair_embed)
     tick("link", len(seg), len(seg))
 
     from .align import align
@@ -329,6 +352,8 @@ def audit_documents(
             source = by_id[link.source_id]
             # A round trip shares meaning, not words: align it with the sentence encoder.
             enc = semantic.encoder if link.relation == "round_trip" else encoder
+            if source.language != d.language:  # the encoder of this pair's languages
+                enc = pair_embedder(source, d).encoder
             alignment = align(source, d, encoder=enc)
             scores = score_pair(source, d, alignment)
         qe_findings: list[Finding] = []
@@ -352,7 +377,8 @@ def audit_documents(
 
     results = [replace(r, verdict=judge(r, by_id)) for r in results]
     extractors = sorted({d.extractor for d in docs if d.extractor})
-    return AuditResult(tuple(results), tuple(errors), signature(config, encoder, extractors=extractors))
+    # the signature names every encoder that ran (pairs may use different ones)
+    return AuditResult(tuple(results), tuple(errors), signature(config, pair_encoders, extractors=extractors))
 
 
 def signature(config: AuditConfig, encoder=None, *, extractors: Sequence[str] = ()) -> str:

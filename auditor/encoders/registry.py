@@ -34,6 +34,40 @@ def choose_encoder_name(languages: Iterable[str] = ()) -> str:
     return "e5" if E5Encoder.available() else "use"
 
 
+# Language identification on a few words is a guess (a one-line "(Applause)" reads as
+# Estonian to langdetect); a document this short must not pick a model for anyone.
+MIN_WORDS_TO_CHOOSE = 20
+
+
+def pair_languages(*docs: tuple[str | None, int]) -> tuple[str, ...]:
+    """The languages that may choose the encoder of a pair: ``(language, word count)``
+    of each document, leaving out documents too short for their language to be sure."""
+    return tuple(lang for lang, words in docs if lang and words >= MIN_WORDS_TO_CHOOSE)
+
+
+class PairEncoders:
+    """The encoder of each pair of documents, chosen from the languages of that pair.
+
+    One batch holds many languages, and a set-wide choice lets any single document (a
+    short or misidentified one above all) move every pair to the slower model. Here an
+    English-Spanish pair gets USE even when the set also holds an Estonian article, and
+    only pairs that need it get E5. ``used`` keeps what ran, for the signature.
+    """
+
+    def __init__(self, name: str = "auto") -> None:
+        self.name = name
+        self.used: dict[str, Encoder] = {}
+
+    def for_languages(self, languages: Iterable[str]) -> Encoder:
+        enc = get_encoder(self.name, languages)
+        self.used.setdefault(enc.name, enc)
+        return enc
+
+    @property
+    def signature(self) -> str:
+        return "+".join(self.used[k].signature for k in sorted(self.used)) or "none"
+
+
 def get_encoder(name: str = "auto", languages: Iterable[str] = ()) -> Encoder:
     """The shared encoder called ``name`` ("auto", "use", "e5" or "hashing").
 

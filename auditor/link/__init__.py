@@ -87,11 +87,15 @@ def link_documents(
     encoder_name: str = "use",
     forced_source: str | None = None,
     config: LinkConfig = LinkConfig(),
+    pair_embed: Callable[[SegmentedDocument, SegmentedDocument], tuple[np.ndarray, np.ndarray, str]] | None = None,
 ) -> dict[str, Link]:
     """Return, for each article that has one, the Link to its source.
 
     ``embed(doc)`` returns the L2-normalised sentence embeddings of ``doc`` (one row per
-    segment). Articles with no related article get no entry.
+    segment). ``pair_embed(a, b)`` (optional) gives a cross-language pair's embeddings
+    from the encoder chosen for that pair's languages, and its name (the pair is then
+    judged on that encoder's thresholds and ``evidence["encoder"]`` names it).
+    Articles with no related article get no entry.
     """
     by_id = {d.id: d for d in docs}
     ids = [d.id for d in docs]
@@ -142,16 +146,26 @@ def link_documents(
                 relation, score = "verbatim_copy", min(ca, cb)
             elif max(ca, cb) >= config.edited_containment:
                 relation, score = "edited_copy", max(ca, cb)
+        pair_story_t = story_t
         if relation is None and embs[a].size and embs[b].size and da.language != db.language:
-            if doc_sim >= th["prefilter"]:
-                sims = embs[a] @ embs[b].T
-                share_a = float((sims.max(axis=1) >= sent_t).mean())
-                share_b = float((sims.max(axis=0) >= sent_t).mean())
-                shorter = share_a if len(embs[a]) <= len(embs[b]) else share_b
+            ea, eb, pth, pair_sent_t = embs[a], embs[b], th, sent_t
+            if pair_embed is not None:
+                ea, eb, pair_name = pair_embed(da, db)
+                pth = _thresholds(pair_name)
+                va, vb = ea.mean(axis=0), eb.mean(axis=0)
+                doc_sim = float(va @ vb / max(float(np.linalg.norm(va) * np.linalg.norm(vb)), 1e-12))
+                ev.update(doc_similarity=round(doc_sim, 4), encoder=pair_name)  # type: ignore[arg-type]
+                pair_sent_t = config.sentence_match if config.sentence_match is not None else pth["sentence_match"]
+                pair_story_t = config.same_story if config.same_story is not None else pth["same_story"]
+            if doc_sim >= pth["prefilter"]:
+                sims = ea @ eb.T
+                share_a = float((sims.max(axis=1) >= pair_sent_t).mean())
+                share_b = float((sims.max(axis=0) >= pair_sent_t).mean())
+                shorter = share_a if len(ea) <= len(eb) else share_b
                 ev.update(match_share_a=round(share_a, 4), match_share_b=round(share_b, 4))
                 if shorter >= config.translation_share:
                     relation, score = "translation", shorter
-        if relation is None and doc_sim >= story_t:
+        if relation is None and doc_sim >= pair_story_t:
             relation, score = "same_story", doc_sim
         if relation is not None:
             found.append(_PairEvidence(a, b, relation, float(score), ev))
