@@ -39,7 +39,9 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _add_common(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--lang", metavar="CODE", help="language of the inputs (skip detection), e.g. en, es")
+    p.add_argument("--lang", metavar="CODE",
+                   help="language of the articles under audit (skip detection), e.g. en, es; a declared "
+                   "source (--source, compare's SOURCE) keeps its own")
     p.add_argument("--segmented", action="store_true",
                    help="inputs are already split, one sentence per line (alignment indices are line numbers)")
     p.add_argument("--json", nargs="?", const="", metavar="FILE|-",

@@ -42,7 +42,7 @@ ProgressFn = Callable[[str, int, int], None]
 class AuditConfig:
     """Everything that changes an audit's result (it goes into the signature)."""
 
-    lang: str | None = None  # force the language of every article
+    lang: str | None = None  # force the language of every article but a declared source
     source: str | None = None  # path of a file to use as the source of every other article
     segmented: bool = False  # inputs are one sentence per line
     encoder: str = "auto"  # "auto" | "use" | "e5" | "hashing"
@@ -54,10 +54,14 @@ class AuditConfig:
     options: dict[str, object] = field(default_factory=dict)
 
 
-def _segment(docs: Sequence[Document], config: AuditConfig) -> list[SegmentedDocument]:
+def _segment(
+    docs: Sequence[Document], config: AuditConfig, sources: frozenset[str] = frozenset()
+) -> list[SegmentedDocument]:
+    """Sentences and languages. ``--lang`` names the language of the articles under audit:
+    a declared source (``sources``: ``--source``, compare's SOURCE) keeps its own."""
     from .text.segment import segment_document
 
-    return [segment_document(d, lang=config.lang) for d in docs]
+    return [segment_document(d, lang=None if d.id in sources else config.lang) for d in docs]
 
 
 class _Embedder:
@@ -250,14 +254,16 @@ def audit(
         errs.extend(bad)
     forced_source_id: str | None = None
     if config.source:
-        got, bad = load_documents([config.source], segmented=config.segmented, lang=config.lang)
+        # Read without --lang: that names the reprints' language, not the source's.
+        got, bad = load_documents([config.source], segmented=config.segmented)
         errs.extend(bad)
         if got:
             src = got[0]
             # The source may also have been given among the inputs: use that one.
-            same = [d for d in docs if d.path == src.path]
+            same = [i for i, d in enumerate(docs) if d.path == src.path]
             if same:
-                forced_source_id = same[0].id
+                docs[same[0]] = replace(docs[same[0]], language=src.language)
+                forced_source_id = docs[same[0]].id
             else:
                 taken = {d.id for d in docs}
                 if src.id in taken:
@@ -286,7 +292,8 @@ def audit_documents(
         if progress is not None:
             progress(stage, done, total)
 
-    seg = _segment(docs, config)
+    declared_sources = {src for _, src in pairs or ()} | ({forced_source} if forced_source else set())
+    seg = _segment(docs, config, frozenset(declared_sources))
     tick("segment", len(seg), len(seg))
     by_id = {d.id: d for d in seg}
     encoder = None
@@ -442,7 +449,10 @@ def compare_pairs(
         for p in (src, rep):
             if p not in paths:
                 paths.append(p)
-    docs, errs = load_documents(paths, segmented=config.segmented, lang=config.lang)
+    docs, errs = load_documents(paths, segmented=config.segmented)
+    if config.lang:  # --lang names the reprints' language; a file that is only a source keeps its own
+        reprints = {rep for _, rep in pairs}
+        docs = [replace(d, language=config.lang) if d.path in reprints else d for d in docs]
     by_path = {d.path: d.id for d in docs}
     id_pairs = []
     for src, rep in pairs:
