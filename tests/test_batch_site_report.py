@@ -42,7 +42,7 @@ def test_report_escapes_hostile_text_and_is_self_contained(tmp_path):
 
 def test_report_content(tmp_path):
     text = build_site_report(_store(tmp_path))
-    assert "5 articles from" in text and "1 errors" in text and "2 judged machine-translated" in text
+    assert "5 articles from" in text and "1 error;" in text and "1 errors" not in text and "2 judged machine-translated" in text
     assert 'href="#a-a1"' in text and 'id="a-a1"' in text  # worst articles link to their sections
     assert "accuracy/terminology" in text and "critical" in text
     assert "corrupt WARC record" in text

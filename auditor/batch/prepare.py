@@ -20,6 +20,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from ..text.wording import count
 from ..types import Document, IngestError
 from .sources import PageError, RawPage
 
@@ -124,7 +125,7 @@ def to_document(page: RawPage, lang: str | None = None) -> Document | PageError:
         if isinstance(got, IngestError):
             return err(got.reason)
         if len(got.text.split()) < MIN_WORDS:
-            return err(f"empty page (only {len(got.text.split())} words of text)")
+            return err(f"empty page (only {count(len(got.text.split()), 'word')} of text)")
         return replace(got, id=page.id, site=got.site or site_of_url(got.url))
     decoded = _decode(page)
     if isinstance(decoded, PageError):
@@ -150,7 +151,7 @@ def to_document(page: RawPage, lang: str | None = None) -> Document | PageError:
         return err(reason)
     n_words = len(got.text.split())
     if n_words < MIN_WORDS:
-        return err(f"empty page (only {n_words} words of text)")
+        return err(f"empty page (only {count(n_words, 'word')} of text)")
     if got.date is None and page.date:
         got = replace(got, date=page.date)
     if got.site is None:

@@ -18,6 +18,7 @@ import sqlite3
 from collections import defaultdict
 from typing import Any, Sequence
 
+from ..text.wording import count
 from ..types import CATEGORIES, SEVERITIES
 
 WORST_PER_SITE = 5
@@ -136,7 +137,8 @@ def _build(db: sqlite3.Connection) -> str:
                       '<meta name="viewport" content="width=device-width, initial-scale=1">',
                       f"<title>auditor batch report</title><style>{CSS}</style></head><body>",
                       "<h1>Translation-quality audit of a crawl</h1>",
-                      f"<p>{total} articles from {len(sites)} sites: {total - n_err} audited, {n_err} errors; "
+                      f"<p>{count(total, 'article')} from {count(len(sites), 'site')}: {total - n_err} audited, "
+                      f"{count(n_err, 'error')}; "
                       f"{n_mt} judged machine-translated.</p>"]
     if meta.get("signature"):
         out.append(f'<p class="muted">signature: <code>{esc(meta["signature"])}</code></p>')
@@ -175,8 +177,8 @@ def _build(db: sqlite3.Connection) -> str:
     sectioned: list[str] = []
     out.append("<h2>Per site</h2>")
     for site, n, err, aud, mt, fnd in sites:
-        out.append(f'<h3 id="s-{_anchor(site)}">{esc(site)}</h3><p>{n} articles, {err or 0} errors, '
-                   f'{mt or 0} machine-translated, {fnd or 0} findings.</p>')
+        out.append(f'<h3 id="s-{_anchor(site)}">{esc(site)}</h3><p>{count(n, "article")}, '
+                   f'{count(err or 0, "error")}, {mt or 0} machine-translated, {count(fnd or 0, "finding")}.</p>')
         cats = site_cat.get(site)
         if cats:
             out.append("<p>" + ", ".join(f'{esc(k.split("|")[0])} <span class="{esc(k.split("|")[1])}">'

@@ -27,6 +27,8 @@ from dataclasses import dataclass, replace
 from typing import BinaryIO, Iterable, Iterator
 from urllib.parse import urlsplit
 
+from ..text.wording import count
+
 #: Pages larger than this are error rows ("page too large"), never read into memory.
 DEFAULT_MAX_PAGE_BYTES = 5 * 1024 * 1024
 
@@ -257,7 +259,7 @@ def iter_jsonl(path: str, max_page_bytes: int = DEFAULT_MAX_PAGE_BYTES) -> Itera
                 yield RawPage(record_id(line, page_id(path, str(lineno))), where, "record", line)
     except (EOFError, gzip.BadGzipFile, zlib.error) as exc:
         yield PageError(page_id(path, f"gzip:{lineno}"), f"{path}:{lineno + 1}",
-                        f"truncated or corrupt gzip after {lineno} lines ({type(exc).__name__}: {exc})")
+                        f"truncated or corrupt gzip after {count(lineno, 'line')} ({type(exc).__name__}: {exc})")
 
 
 def _header(headers, name: str) -> str | None:

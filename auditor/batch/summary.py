@@ -5,6 +5,8 @@ from __future__ import annotations
 import sqlite3
 from typing import Any
 
+from ..text.wording import count
+
 
 def site_rows(db_path: str, limit: int = 10) -> list[tuple[Any, ...]]:
     """(site, articles, errors, machine-translated, findings) for the biggest sites."""
@@ -15,6 +17,16 @@ def site_rows(db_path: str, limit: int = 10) -> list[tuple[Any, ...]]:
             "GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT ?", (limit,)).fetchall()
 
 
+def summary_line(summary) -> str:
+    """The run in one line (rich markup): counts with their nouns in the right number."""
+    return (
+        f"[bold]{summary.articles}[/] {'article' if summary.articles == 1 else 'articles'} "
+        f"({summary.audited} audited, {count(summary.errors, 'error')}; "
+        f"{summary.resumed} already stored, {summary.new} new) in {summary.seconds:.1f} s "
+        f"({summary.rate:.1f} articles/s); {count(summary.clusters, 'cluster')}, {summary.multi_clusters} with "
+        f"several articles; {summary.machine_translated} judged machine-translated")
+
+
 def print_summary(summary, db_path: str, report_path: str | None) -> None:
     """Counts, rate, error reasons and the top sites."""
     from rich.console import Console
@@ -22,11 +34,7 @@ def print_summary(summary, db_path: str, report_path: str | None) -> None:
     from rich.table import Table
 
     console = Console()
-    console.print(
-        f"[bold]{summary.articles}[/] articles ({summary.audited} audited, {summary.errors} errors; "
-        f"{summary.resumed} already stored, {summary.new} new) in {summary.seconds:.1f} s "
-        f"({summary.rate:.1f} articles/s); {summary.clusters} clusters, {summary.multi_clusters} with "
-        f"several articles; {summary.machine_translated} judged machine-translated")
+    console.print(summary_line(summary))
     if summary.error_reasons:
         t = Table(title="errors", show_edge=False)
         t.add_column("reason", overflow="fold")

@@ -44,7 +44,18 @@ _PAST_IRREGULAR = (
     "kept|felt|meant|spent|stood|understood|sat|set|put|cut|let|quit|spread|read|heard"
 )
 _PAST = re.compile(rf"\b(?:{_PAST_IRREGULAR}|[a-z]{{3,}}ed)\b", re.IGNORECASE)
-_CALQUE_SOURCES = "Spanish “este lunes”, Portuguese “nesta segunda-feira” or French “ce lundi”"
+_CALQUE_LANGS = (("es", "Spanish"), ("pt", "Portuguese"), ("fr", "French"))
+
+
+def _calque_sources(weekday: int) -> str:
+    """"Spanish “este domingo”, Portuguese “neste domingo” or French “ce dimanche”" for a
+    weekday (0 = Monday), from ``models/text/weekday-calques.tsv``."""
+    from ..text.tables import read_rows
+    from ..text.wording import join_words
+
+    phrases = {(lang, int(day) - 1): phrase for lang, day, phrase in read_rows("weekday-calques.tsv", 3)}
+    return join_words((f"{name} “{phrases[(lang, weekday)]}”" for lang, name in _CALQUE_LANGS
+                       if (lang, weekday) in phrases), "or")
 
 
 def _doc_year(doc: SegmentedDocument) -> int | None:
@@ -282,9 +293,9 @@ def _check_calque(em: _Emitter, seg: Segment, mentions: list[DateMention], src_t
                   src_lang: str | None) -> None:
     """English "this Monday" used for a day already past: the calque of "este lunes"."""
     text = seg.text
-    src_deictic = None
+    src_weekdays: list[DateMention] = []
     if src_text and src_lang and src_lang != "en":
-        src_deictic = next((s for s in find_dates(src_text, src_lang) if s.form == "relative-weekday"), None)
+        src_weekdays = [s for s in find_dates(src_text, src_lang) if s.form in ("relative-weekday", "weekday")]
     for m in mentions:
         if m.form != "relative-weekday" or m.relative not in ("this", "earlier this"):
             continue
@@ -306,13 +317,21 @@ def _check_calque(em: _Emitter, seg: Segment, mentions: list[DateMention], src_t
         if pattern is None:
             continue
         day = WEEKDAY_NAMES[m.weekday]  # type: ignore[index]
-        src_note = f" The source has “{src_deictic.text}”." if src_deictic else ""
-        em.add(seg, m, "minor",
-               f"“{m.text}” reads as a literal rendering of {_CALQUE_SOURCES}, which in news "
-               f"simply means “on {day}” (today or a day just past); English news writes "
-               f"“on {day}” or “{day}”.{src_note}",
-               category="style/literal", source_text=src_deictic.text if src_deictic else None,
-               rule=pattern)
+        # The source's own wording for this weekday, when the aligned sentence has it (a
+        # different weekday there is the source-weekday rule's finding, not this one).
+        src = next((s for s in src_weekdays if s.weekday == m.weekday and s.relative), None) or next(
+            (s for s in src_weekdays if s.weekday == m.weekday), None)
+        usage = f"“on {day}” (today or a day just past); English news writes “on {day}” or “{day}”."
+        if src is not None and src.relative:
+            message = f"“{m.text}” renders the source’s “{src.text}” word for word; in news it simply means {usage}"
+        elif src is not None:
+            message = (f"“{m.text}” is not what the source says: “{src.text}” is “on {day}”, which English "
+                       f"news writes “on {day}” or “{day}”.")
+        else:
+            message = (f"“{m.text}” reads as a literal rendering of {_calque_sources(m.weekday)}, "  # type: ignore[arg-type]
+                       f"which in news simply means {usage}")
+        em.add(seg, m, "minor", message, category="style/literal",
+               source_text=src.text if src is not None else None, rule=pattern)
 
 
 def run(ctx: CheckContext) -> list[Finding]:

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from ..text import wording
 from ..types import Finding, SegmentedDocument
 from .base import CheckContext, make_finding, segment_at
 
@@ -463,7 +464,8 @@ def _check_cluster_events(ctx: CheckContext, skip_spans: set[tuple[int, int]]) -
                     category=CATEGORY,
                     severity=severity,
                     message=(
-                        f"“{m.text}” ({m.id}) here, but {', '.join(ids)} describe the same occasion "
+                        f"“{m.text}” ({m.id}) here, but {wording.join_words(ids)} "
+                        f"{'describes' if len(ids) == 1 else 'describe'} the same occasion "
                         f"(same time and people/place) as a {best} event: the grouping was probably "
                         f"mistranslated."
                     ),
@@ -577,7 +579,11 @@ def _check_titles(ctx: CheckContext) -> list[Finding]:
             src = ctx.aligned_source_text(seg.index)
             if src and _source_has_title(src, label, t.title, same_language=ctx.source.language == ctx.doc.language):
                 severity = "major"
-        where = ", ".join(d if d != ctx.doc.id else "elsewhere in this article" for d in docs)
+        others = [d for d in docs if d != ctx.doc.id]
+        places = ["elsewhere in this article"] if ctx.doc.id in docs else []
+        if others:
+            places.append(f"in {wording.join_words(others)}")
+        where = " and ".join(places)
         out.append(
             make_finding(
                 ctx.doc,
@@ -586,7 +592,7 @@ def _check_titles(ctx: CheckContext) -> list[Finding]:
                 category=CATEGORY,
                 severity=severity,
                 message=(
-                    f"This person is called “{t.title}” here but “{label}” {n} time(s) in {where}: "
+                    f"This person is called “{t.title}” here but “{label}” {wording.times(n)} {where}: "
                     f"the title probably drifted in translation."
                 ),
                 detector=NAME,

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 
+from ..text.wording import count
 from ..types import Finding
 from .base import CheckContext, make_finding
 
@@ -67,7 +68,7 @@ def run(ctx: CheckContext) -> list[Finding]:
                     doc, seg.start, seg.end,
                     category="accuracy/omission",
                     severity=_severity(missing, translation),
-                    message=(f"{n} source sentence{'s' if n > 1 else ''} ({len(missing.split())} words) "
+                    message=(f"{count(n, 'source sentence')} ({count(len(missing.split()), 'word')}) "
                              f"missing {where} this sentence"),
                     detector=NAME,
                     source_text=missing,

@@ -19,6 +19,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from ..text.wording import times
 from ..types import Finding, SegmentedDocument
 from .base import CheckContext, make_finding
 from .entities import _NOT_NAMES, fold, name_runs
@@ -161,8 +162,8 @@ def _possessives(doc: SegmentedDocument, st: NameStats) -> list[Finding]:
         out.append(
             _finding(
                 doc, m.start(), m.end(),
-                f"“{m.group(0)}” is a plural possessive, but the name is “{base}” (used {st.total[base]} "
-                f"times, never “{plural}”): write “{base}’s”.",
+                f"“{m.group(0)}” is a plural possessive, but the name is “{base}” (used {times(st.total[base])}, "
+                f"never “{plural}”): write “{base}’s”.",
                 "plural-possessive", name=base,
             )
         )
@@ -197,7 +198,7 @@ def _spurious_plurals(doc: SegmentedDocument, st: NameStats) -> list[Finding]:
         out.append(
             _finding(
                 doc, m.start(), m.end(),
-                f"“{plural}” looks like the name “{base}” (used {st.total[base]} times) with a stray -s; "
+                f"“{plural}” looks like the name “{base}” (used {times(st.total[base])}) with a stray -s; "
                 f"it reads as a plural or a different name.",
                 "spurious-plural", name=base,
             )
@@ -254,7 +255,7 @@ def _near_misses(doc: SegmentedDocument, st: NameStats) -> list[Finding]:
             out.append(
                 _finding(
                     doc, m.start(1), m.end(1),
-                    f"“{a}” appears once, while “{b}” appears {st.total[b]} times: probably a misspelling "
+                    f"“{a}” appears once, while “{b}” appears {times(st.total[b])}: probably a misspelling "
                     f"of “{b}”.",
                     "near-miss", name=b,
                 )

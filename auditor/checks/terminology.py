@@ -29,6 +29,7 @@ import re
 from functools import lru_cache
 
 from ..glossary import Glossary, Term, builtin_glossaries, fold, norm_lang
+from ..text.wording import join_words
 from ..types import Finding, Segment, SegmentedDocument
 from .base import CheckContext, make_finding, segment_at
 
@@ -275,7 +276,7 @@ def _legit_chancellor(text: str, start: int, end: int, segment: Segment | None) 
 
 def _glossary_words(terms: tuple[Term, ...]) -> str:
     seen = dict.fromkeys(f"{_lang_name(t.source_lang)} {_quote(t.sources[0])}" for t in terms)
-    return " or ".join(seen) if seen else "a source-language term"
+    return join_words(seen, "or") if seen else "a source-language term"
 
 
 def _chancellor_findings(ctx: CheckContext, terms: tuple[Term, ...]) -> list[Finding]:

@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ..text import wording
 from ..types import Finding, SegmentedDocument
 from .base import CheckContext, make_finding
 
@@ -223,7 +224,8 @@ def _corroborated(seg_text: str, lang: str, doc_lang: str) -> bool:
 
 def _msg_sentence(lang: str, source_same: bool) -> str:
     extra = " It matches the source sentence word for word." if source_same else ""
-    return f"This sentence is in {lang}, not in the article's language: it was left untranslated.{extra}"
+    return (f"This sentence is in {wording.language_name(lang)}, not in the article's language: "
+            f"it was left untranslated.{extra}")
 
 
 def run(ctx: CheckContext) -> list[Finding]:
@@ -255,7 +257,8 @@ def run(ctx: CheckContext) -> list[Finding]:
                     continue  # the (same-language) source has it too: a quotation, not a lapse
                 out.append(make_finding(
                     doc, seg.start + s, seg.start + e, category=CATEGORY, severity="minor",
-                    message=(f"“{phrase}” reads as {flang} ({n} {flang} function words) inside an English "
+                    message=(f"“{phrase}” reads as {wording.language_name(flang)} "
+                             f"({wording.count(n, wording.language_name(flang) + ' function word')}) inside an English "
                              "sentence: a fragment probably left untranslated."),
                     detector=NAME, source_text=src, evidence={"rule": "phrase", "language": flang, "function_words": n},
                 ))
