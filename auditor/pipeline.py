@@ -412,12 +412,9 @@ def signature(config: AuditConfig, encoder=None, *, extractors: Sequence[str] = 
         parts.append(f"sacrebleu:{sacrebleu.__version__}")
     except Exception:  # pragma: no cover - sacrebleu is a hard dependency
         pass
-    try:
-        from importlib.metadata import version
+    from .text.langid import component as langid_component
 
-        parts.append(f"langdetect:{version('langdetect')}")
-    except Exception:  # pragma: no cover
-        pass
+    parts.append(langid_component())  # langdetect + the short-text model (or its absence)
     if config.disabled:
         parts.append("off:" + ",".join(sorted(config.disabled)))
     if config.qe_model:

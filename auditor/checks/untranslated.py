@@ -3,7 +3,8 @@
 Two granularities:
 
 * **sentence**: the segmenter already decided each sentence's language; a sentence of
-  at least five words whose language differs from the document's with confidence >= 0.9
+  at least five words whose language differs from the document's with the confidence a
+  switch needs (``langid.switch_probability()``: 0.7 with the short-text model, 0.9 with langdetect)
   is a sentence left untranslated (major). A cheap function-word profile backs this up
   when the segmenter gave no per-sentence decision.
 * **phrase**: inside an English sentence, a stretch with three or more function words of
@@ -22,6 +23,7 @@ import re
 from dataclasses import dataclass
 
 from ..text import wording
+from ..text.langid import switch_probability
 from ..types import Finding, SegmentedDocument
 from .base import CheckContext, make_finding
 
@@ -236,7 +238,7 @@ def run(ctx: CheckContext) -> list[Finding]:
         nwords = len(seg.text.split())
         src = ctx.aligned_source_text(seg.index)
         lang = None
-        if (seg.language != doc.language and seg.lang_confidence >= 0.9 and nwords >= 5
+        if (seg.language != doc.language and seg.lang_confidence >= switch_probability() and nwords >= 5
                 and _corroborated(seg.text, seg.language, doc.language)):
             lang = seg.language
         elif nwords >= 6:
