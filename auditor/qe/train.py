@@ -21,7 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .builtin import FORMAT_KEY
+from .builtin import FORMAT_KEY, safe_std
 from .data import PAIRS, extract, read_da, read_pe
 from .embedding import USE_LANGS, default_cache_dir, embed
 from .features import SEGMENT_FEATURES, WORD_FEATURES, pair_features
@@ -232,8 +232,10 @@ def main(argv: list[str] | None = None) -> int:
 
     # held-out slice of train for early stopping and threshold choice
     ho = rng.random(len(sx)) < 0.1
-    s_mean, s_std = sx.mean(0), sx.std(0) + 1e-6
-    w_mean, w_std = wx.mean(0), wx.std(0) + 1e-6
+    # a column that never varies (lex_avail is 1 on every real row) must not be divided by
+    # ~0: the hidden-lexicon copies would become -1e6 and saturate the network
+    s_mean, s_std = sx.mean(0), safe_std(sx.std(0))
+    w_mean, w_std = wx.mean(0), safe_std(wx.std(0))
     net = build_net(len(SEGMENT_FEATURES), len(WORD_FEATURES), len(pairs))
     T = lambda a, dt=torch.float32: torch.from_numpy(np.ascontiguousarray(a)).to(dt)  # noqa: E731
     atx, aty, atp = augment(sx[~ho], sy[~ho], sp[~ho], LEX_SEG, EMB_SEG)
