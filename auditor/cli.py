@@ -235,9 +235,13 @@ def _run(args: argparse.Namespace) -> int:
                 raise UsageError("compare needs SOURCE and at least one REPRINT (or --pairs FILE)")
             if args.source in args.reprints:
                 raise UsageError(f"{args.source} is given as both the source and a reprint")
+            inputs = [args.source, *args.reprints]
+            if inputs.count("-") > 1:
+                raise UsageError("standard input ('-') can be read only once")
+            stdin = sys.stdin.buffer if "-" in inputs else None
             with _progress(args) as progress:
                 result = pipeline.compare_pairs([(args.source, r) for r in args.reprints], config,
-                                                progress=progress)
+                                                progress=progress, stdin=stdin)
         stem = "compare"
 
     if not result.documents:

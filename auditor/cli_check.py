@@ -19,6 +19,7 @@ EPILOG_CHECK = """examples:
   auditor check drafts/*.txt --format sarif > auditor.sarif
   auditor check story.html --format junit --output reports/check.xml
   auditor check draft.txt --config auditor.toml --glossary house-terms.csv
+  cat draft.txt | auditor check - --source original_es.txt
 
 exit codes: 0 the gate passes, 1 it fails, 2 usage or input error
 """
@@ -30,7 +31,7 @@ def add_check_parser(sub, parser_class, formatter) -> None:
     pk = sub.add_parser("check", help="pre-publication gate: check drafts, exit 1 when they fail",
                         description="Check drafts before publication (with their source when given).",
                         epilog=EPILOG_CHECK, formatter_class=formatter)
-    pk.add_argument("drafts", nargs="+", metavar="DRAFT")
+    pk.add_argument("drafts", nargs="+", metavar="DRAFT", help="draft files or directories; '-' reads standard input")
     pk.add_argument("--source", metavar="SRC", help="the source the drafts translate or copy")
     pk.add_argument("--glossary", action="append", default=[], metavar="FILE",
                     help="glossary (CSV or TBX), repeatable; adds to the configured ones")
@@ -78,10 +79,14 @@ def run_check(args: argparse.Namespace, usage_error: type[Exception]) -> int:
         qe_model=args.qe_model,
         qe="qe" not in config.disable,
     )
+    inputs = [*args.drafts, *([args.source] if args.source else [])]
+    if inputs.count("-") > 1:
+        raise usage_error("standard input ('-') can be read only once")
+    stdin = sys.stdin.buffer if "-" in inputs else None
     if args.source:
         if args.source in args.drafts:
             raise usage_error("the source is also given as a draft")
-        result = pipeline.compare_pairs([(args.source, d) for d in args.drafts], audit_config)
+        result = pipeline.compare_pairs([(args.source, d) for d in args.drafts], audit_config, stdin=stdin)
         if any(e.path == args.source for e in result.errors):
             reason = next(e.reason for e in result.errors if e.path == args.source)
             raise usage_error(f"cannot read the source {args.source}: {reason}")
@@ -92,7 +97,7 @@ def run_check(args: argparse.Namespace, usage_error: type[Exception]) -> int:
         result = replace(result, documents=tuple(d for d in result.documents if d.doc.document.path not in src_paths),
                          context=tuple(d for d in result.documents if d.doc.document.path in src_paths))
     else:
-        result = pipeline.audit(args.drafts, audit_config)
+        result = pipeline.audit(args.drafts, audit_config, stdin=stdin)
     if not result.documents:
         reasons = "; ".join(f"{e.path}: {e.reason}" for e in result.errors) or "no input"
         raise usage_error(f"no draft could be read ({reasons})")

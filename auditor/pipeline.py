@@ -432,12 +432,13 @@ def compare_pairs(
     config: AuditConfig = AuditConfig(),
     *,
     progress: ProgressFn | None = None,
+    stdin=None,
 ) -> AuditResult:
     """Audit many declared (source_path, reprint_path) pairs in one process.
 
     Each file is read once even if it appears in several pairs; models load once. The
     report has one document per reprint (sources appear as documents too, so that their
-    sentences can be shown beside the reprint's).
+    sentences can be shown beside the reprint's). A path "-" reads ``stdin``.
     """
     from .ingest import load_documents
 
@@ -446,7 +447,7 @@ def compare_pairs(
         for p in (src, rep):
             if p not in paths:
                 paths.append(p)
-    docs, errs = load_documents(paths, segmented=config.segmented)
+    docs, errs = load_documents(paths, stdin=stdin, segmented=config.segmented)
     if config.lang:  # --lang names the reprints' language; a file that is only a source keeps its own
         reprints = {rep for _, rep in pairs}
         docs = [replace(d, language=config.lang) if d.path in reprints else d for d in docs]

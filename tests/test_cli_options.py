@@ -128,6 +128,10 @@ def test_audit_json_to_stdout_and_stdin(files, capsys, monkeypatch) -> None:
     code, out, _ = run(["audit", "-", "--json", "-", "--no-qe"], capsys, stdin=Path(M).read_bytes(),
                        monkeypatch=monkeypatch)
     assert code == 0 and json.loads(out)["documents"][0]["id"] == "stdin"
+    code, out, _ = run(["compare", "-", A, "--json", "-", "--no-qe"], capsys, stdin=Path(B).read_bytes(),
+                       monkeypatch=monkeypatch)
+    reprint = next(d for d in json.loads(out)["documents"] if d["id"] != "stdin")
+    assert code == 0 and reprint["source"]["id"] == "stdin"
 
 
 @pytest.mark.parametrize("encoder", ["auto", "use", "e5", "hashing"])
@@ -234,6 +238,35 @@ def test_check_options(files, capsys, monkeypatch) -> None:
     ], files, capsys)
     assert Path("out/check.xml").read_text(encoding="utf-8").startswith("<?xml")
     assert "FAIL" in Path("check.txt").read_text(encoding="utf-8")
+
+
+def _script() -> list[str]:
+    exe = Path(sys.executable).with_name("auditor")
+    return [str(exe)] if exe.exists() else [sys.executable, "-m", "auditor"]
+
+
+def test_check_reads_stdin(tmp_path) -> None:
+    """``cat draft | auditor check -`` checks the draft (it said "stdin requested but not
+    available"), alone or against a source; '-' may be the source; stdin is read once."""
+
+    def check(*argv: str, stdin: str) -> subprocess.CompletedProcess:
+        proc = subprocess.run([*_script(), "check", *argv], input=Path(stdin).read_bytes(), capture_output=True,
+                              timeout=180, cwd=tmp_path)
+        assert b"Traceback" not in proc.stderr + proc.stdout, proc.stderr
+        return proc
+
+    proc = check("-", "--format", "json", stdin=M)
+    assert proc.returncode == 1, proc.stderr
+    report = json.loads(proc.stdout)
+    assert [d["id"] for d in report["documents"]] == ["stdin"] and report["errors"] == []
+    assert "chancellor" in {f["text"] for d in report["documents"] for f in d["findings"] if f["severity"] == "major"}
+    proc = check("-", "--source", B, stdin=A)
+    assert proc.returncode == 0 and b"PASS" in proc.stdout, proc.stdout[-500:]
+    proc = check(A, "--source", "-", "--format", "json", stdin=B)
+    report = json.loads(proc.stdout)
+    assert proc.returncode == 0 and report["documents"][0]["source"]["id"] == "stdin"
+    proc = check("-", "-", stdin=A)
+    assert proc.returncode == 2 and proc.stderr.decode().startswith("auditor: error:")
 
 
 # --------------------------------------------------------------------------- qe
@@ -347,8 +380,7 @@ README = (ROOT / "README.md").read_text(encoding="utf-8")
 
 def test_installed_script_end_to_end(tmp_path) -> None:
     """The console script itself: --lang es on the example, and bad input, in a fresh process."""
-    exe = Path(sys.executable).with_name("auditor")
-    cmd = [str(exe)] if exe.exists() else [sys.executable, "-m", "auditor"]
+    cmd = _script()
     for argv, expected in (
         (["audit", E, "--lang", "es", "-q"], {0, 1}),
         (["audit", str(tmp_path / "missing.txt")], {2}),
