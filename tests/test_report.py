@@ -492,10 +492,11 @@ def test_html_summary_and_clipping():
     docs = list(r.documents)
     docs[3] = dataclasses.replace(dr, findings=dr.findings + (f,))
     page = render_html(dataclasses.replace(r, documents=tuple(docs)))
-    assert '<div class="scroll"><table class="summary">' in page
+    assert '<table class="summary">' in page and '<div class="scroll"><table class="summary">' not in page
     assert '<details class="more"><summary>' in page and "more words</summary>" in page
     assert "accuracy/<wbr>entity" in page
-    assert "5 articles · 2 reprints" in page or "reprint ·" in page or "reprints ·" in page
+    assert "5 articles · " in page and "2 of 5 with their source in this set" in page
+    assert "reprint ·" not in page and "reprints ·" not in page
     one = render_html(dataclasses.replace(r, documents=r.documents[:1], errors=()))
     assert "1 article · " in one and "0 input errors" in one
 
@@ -624,3 +625,96 @@ def test_short_names_rules():
     assert names["a_1234567890abcdef"] == "a_1234567890abcdef"  # would collide: full ids kept
     assert names["a_fedcba0987654321"] == "a_fedcba0987654321"
     assert names["dw-003"] == "dw-003"
+
+
+# --- HTML: responsive layout and one severity palette ---------------------------------------
+
+
+def _css(page: str) -> str:
+    return page[page.index("<style>") + 7 : page.index("</style>")]
+
+
+def test_html_layout_is_responsive(scraped):
+    page = render_html(scraped)
+    css = _css(page)
+    assert "td,th{overflow-wrap:break-word;word-break:normal" in css  # wrap between words
+    assert ".token{overflow-wrap:anywhere}" in css  # only long tokens may break anywhere
+    rules_breaking_words = [r for r in re.findall(r"([^{}]+)\{[^}]*(?:overflow-wrap:anywhere|word-break:break-all)", css)]
+    assert all(r.strip() in (".token", ".sig", ".metric-sigs") for r in rules_breaking_words), rules_breaking_words
+    assert "@media (max-width:900px)" in css and "table.findings td[data-label]::before" in css
+    summary = page[page.index('<table class="summary">') : page.index("</table>")]
+    assert len(re.findall(r"<th[ >]", summary)) == 5  # five columns fit 800 px; no sideways-scrolling box around them
+    assert 'class="muted fname token">000_020213ffb606731c.txt<' in summary  # the file name, breakable
+    assert "same story" not in summary  # an original has no source
+    assert "Covers the same story as" in page  # the link stays as context in its section
+    assert "|<wbr>langdetect:1.0.9|<wbr>" in page  # the signature wraps between fields
+
+
+def test_html_names_articles_by_headline_and_short_name(scraped):
+    page = render_html(scraped)
+    summary = page[page.index('<table class="summary">') : page.index("</table>")]
+    for dr in scraped.documents:
+        if dr.doc.document.title:
+            assert html.escape(dr.doc.document.title, quote=True) in summary
+        assert f"{dr.id.split('_')[0]} · " in summary or dr.doc.document.title is None
+    assert 'title="000_020213ffb606731c">000</a>' in page  # links say the short name, full id on hover
+
+
+def test_html_reports_share_one_palette(tmp_path):
+    from auditor.batch.site_report import build_site_report
+    from auditor.batch.store import Store
+    from auditor.report.common import SEVERITY_COLOURS, SEVERITY_CSS
+
+    page = render_html(sample_result())
+    st = Store(str(tmp_path))
+    st.add_results([{"id": "a0", "path": "a0.txt", "url": None, "site": None, "title": None, "status": "audited",
+                     "verdict": "machine_translation", "p_mt": 0.9, "language": "en", "n_findings": 1, "n_major": 1,
+                     "cluster": "a0", "cluster_size": 1, "relation": "same_story", "source_id": "a9",
+                     "result": {"id": "a0", "verdict": {"evidence": []},
+                                "findings": [{"start": 0, "end": 3, "category": "accuracy/date", "severity": "major",
+                                              "detector": "dates", "message": "m", "text": "abc"}]}}])
+    st.close()
+    batch = build_site_report(str(tmp_path / "audit.sqlite"))
+    for text in (page, batch):
+        assert SEVERITY_CSS in text
+        for ink, bg in SEVERITY_COLOURS.values():
+            assert ink in text and bg in text
+    for old in ("#8a6d00", "#c05600", "#b00020"):  # the batch report's former colours
+        assert old not in batch
+    assert '<span class="badge sev-major">major</span>' in batch and '<span class="badge sev-major">' in page
+    section = batch[batch.index('<section class="article"'):]
+    assert "site " not in section.split("</p>")[0].split("<br>")[-1]  # no "site · language en" without a site
+    assert "language en · verdict <b>machine translation</b>" in section
+    assert "same story" not in section and "same_story" not in section
+
+
+def _chromium() -> str | None:
+    import shutil
+
+    return shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.mark.skipif(_chromium() is None, reason="headless Chromium not installed")
+def test_html_fits_an_800_pixel_window(scraped, tmp_path):
+    """Measured in a real browser: no table is wider than an 800-pixel window."""
+    import subprocess
+
+    page = render_html(scraped)
+    probe = (
+        '<script>document.body.setAttribute("data-fit", document.documentElement.scrollWidth + "/" + '
+        'Math.max(...[...document.querySelectorAll("table")].map(t => t.getBoundingClientRect().right)));</script>'
+    )
+    page = re.sub(r'<meta http-equiv="Content-Security-Policy"[^>]*>', "", page).replace("</body>", probe + "</body>")
+    f = tmp_path / "page.html"
+    f.write_text(page, encoding="utf-8")
+    profile = tmp_path / "profile"
+    out = subprocess.run(
+        [_chromium(), "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync",
+         f"--user-data-dir={profile}", "--window-size=800,2000", "--dump-dom", f.as_uri()],
+        capture_output=True, text=True, timeout=120,
+    ).stdout
+    m = re.search(r'data-fit="(\d+)/([\d.]+)"', out)
+    assert m, out[-500:]
+    scroll_width, widest_table = int(m.group(1)), float(m.group(2))
+    assert scroll_width <= 800 and widest_table <= 800, (scroll_width, widest_table)

@@ -19,6 +19,7 @@ from collections import defaultdict
 from typing import Any, Sequence
 
 from ..text.wording import count
+from ..report.common import SEVERITY_CSS, SEVERITY_ORDER
 from ..types import CATEGORIES, SEVERITIES
 
 WORST_PER_SITE = 5
@@ -26,16 +27,22 @@ MAX_SECTIONS = 300  # article sections at the end of the report
 MAX_FINDINGS_SHOWN = 30  # per article section
 SEVERITY_WEIGHT = {"minor": 1, "major": 5, "critical": 10}
 
+# Severity colours come from SEVERITY_CSS (shared with the audit report); cells wrap
+# between words, and only long tokens (URLs, paths, ids: class "token") break anywhere.
 CSS = """
+*{box-sizing:border-box}
 body{font:14px/1.45 system-ui,sans-serif;margin:2em auto;max-width:1100px;color:#222;padding:0 1em}
 h1{font-size:1.6em}h2{margin-top:2em;border-bottom:1px solid #ccc}h3{margin-bottom:.3em}
-table{border-collapse:collapse;margin:.5em 0 1em}td,th{border:1px solid #ddd;padding:3px 7px;text-align:left;vertical-align:top}
-th{background:#f4f4f4}td.n{text-align:right;font-variant-numeric:tabular-nums}
-.minor{color:#8a6d00}.major{color:#c05600}.critical{color:#b00020;font-weight:bold}
-.err{color:#b00020}.muted{color:#777}.charts{display:flex;flex-wrap:wrap;gap:2em}
-figure{margin:0}figcaption{font-weight:bold;margin-bottom:.3em}
+table{border-collapse:collapse;margin:.5em 0 1em;max-width:100%}
+td,th{border:1px solid #ddd;padding:3px 7px;text-align:left;vertical-align:top;overflow-wrap:break-word;word-break:normal}
+th{background:#f4f4f4}td.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
+.token{overflow-wrap:anywhere}.nowrap{white-space:nowrap}
+table.findings{width:100%}
+.err{color:var(--crit)}.muted{color:#777}.charts{display:flex;flex-wrap:wrap;gap:2em}
+figure{margin:0;max-width:100%}figcaption{font-weight:bold;margin-bottom:.3em}svg{max-width:100%;height:auto}
 section.article{border-top:1px solid #eee;padding-top:.5em}
-code{background:#f6f6f6;padding:0 3px;word-break:break-word}
+code{background:#f6f6f6;padding:0 3px}
+@media (max-width:700px){body{padding:0 .5em}td,th{padding:3px 4px}}
 """
 
 
@@ -96,6 +103,30 @@ def histogram(title: str, values: Sequence[float], *, bins: int = 10, width: int
     return "".join(parts)
 
 
+def _human(label: str | None) -> str:
+    """``machine_translation`` -> ``machine translation`` (labels as a reader says them)."""
+    return (label or "").replace("_", " ")
+
+
+def _token(value: Any) -> str:
+    """A long unbroken token (id, path, URL) that may wrap anywhere rather than widen the page."""
+    return f'<span class="token">{esc(value)}</span>'
+
+
+def _badge(severity: str) -> str:
+    """The audit report's severity label (same palette)."""
+    return f'<span class="badge sev-{esc(severity)}">{esc(severity)}</span>'
+
+
+def _counts(n_critical: int, n_major: int, n_minor: int) -> str:
+    """critical / major / minor counts in the palette's colours; zeros muted."""
+    cells = []
+    for sev, n in zip(SEVERITY_ORDER, (n_critical, n_major, n_minor)):
+        cls = f"sev-ink-{sev}" if n else "muted"
+        cells.append(f'<span class="{cls}" title="{n} {sev}">{n}</span>')
+    return " / ".join(cells)
+
+
 def _score(n_minor: int, n_major: int, n_critical: int) -> int:
     return n_minor * SEVERITY_WEIGHT["minor"] + n_major * SEVERITY_WEIGHT["major"] + n_critical * SEVERITY_WEIGHT["critical"]
 
@@ -135,17 +166,18 @@ def _build(db: sqlite3.Connection) -> str:
 
     out: list[str] = ['<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">',
                       '<meta name="viewport" content="width=device-width, initial-scale=1">',
-                      f"<title>auditor batch report</title><style>{CSS}</style></head><body>",
+                      f"<title>auditor batch report</title><style>{SEVERITY_CSS}{CSS}</style></head><body>",
                       "<h1>Translation-quality audit of a crawl</h1>",
                       f"<p>{count(total, 'article')} from {count(len(sites), 'site')}: {total - n_err} audited, "
                       f"{count(n_err, 'error')}; "
                       f"{n_mt} judged machine-translated.</p>"]
     if meta.get("signature"):
-        out.append(f'<p class="muted">signature: <code>{esc(meta["signature"])}</code></p>')
+        sig = "|<wbr>".join(esc(part) for part in meta["signature"].split("|"))  # wraps between fields
+        out.append(f'<p class="muted">signature: <code>{sig}</code></p>')
 
     out.append('<h2>Distributions</h2><div class="charts">')
     out.append(histogram("P(machine translation) of audited articles", p_values))
-    out.append(bar_chart("verdicts", [(str(v), n) for v, n in verdicts]))
+    out.append(bar_chart("verdicts", [(_human(str(v)), n) for v, n in verdicts]))
     cat_totals = [(c, sum(by_cat[c].values())) for c in CATEGORIES if c in by_cat]
     cat_totals += [(c, sum(v.values())) for c, v in by_cat.items() if c not in CATEGORIES]
     out.append(bar_chart("findings by category", sorted(cat_totals, key=lambda x: -x[1])))
@@ -163,9 +195,9 @@ def _build(db: sqlite3.Connection) -> str:
     out.append("</table>")
 
     out.append("<h2>Findings by category and severity</h2><table><tr><th>category</th>"
-               + "".join(f'<th class="{s}">{s}</th>' for s in SEVERITIES) + "</tr>")
+               + "".join(f"<th>{_badge(s)}</th>" for s in SEVERITY_ORDER) + "</tr>")
     for cat, _ in sorted(cat_totals, key=lambda x: -x[1]):
-        out.append(f"<tr><td>{esc(cat)}</td>" + "".join(f'<td class="n">{by_cat[cat][s]}</td>' for s in SEVERITIES) + "</tr>")
+        out.append(f"<tr><td>{esc(cat)}</td>" + "".join(f'<td class="n">{by_cat[cat][s]}</td>' for s in SEVERITY_ORDER) + "</tr>")
     out.append("</table>")
 
     if reasons:
@@ -181,7 +213,7 @@ def _build(db: sqlite3.Connection) -> str:
                    f'{count(err or 0, "error")}, {mt or 0} machine-translated, {count(fnd or 0, "finding")}.</p>')
         cats = site_cat.get(site)
         if cats:
-            out.append("<p>" + ", ".join(f'{esc(k.split("|")[0])} <span class="{esc(k.split("|")[1])}">'
+            out.append("<p>" + ", ".join(f'{esc(k.split("|")[0])} <span class="sev-ink-{esc(k.split("|")[1])}">'
                                          f'{esc(k.split("|")[1])}</span>: {v}' for k, v in sorted(cats.items())) + "</p>")
         site_cond = "site IS NULL" if site == "(unknown)" else "site = ?"
         params: tuple = () if site == "(unknown)" else (site,)
@@ -194,10 +226,10 @@ def _build(db: sqlite3.Connection) -> str:
             for aid, title, url, path, verdict, p, mi, ma, cr in worst:
                 if len(sectioned) < MAX_SECTIONS and aid not in sectioned:
                     sectioned.append(aid)
-                link = f'<a href="#{_anchor(aid)}">{esc(title or url or path or aid)}</a>' if aid in sectioned else esc(title or url or path)
-                out.append(f"<tr><td>{link}</td><td>{esc(verdict)}</td><td class='n'>{'' if p is None else f'{p:.2f}'}</td>"
-                           f"<td><span class='critical'>{cr}</span> / <span class='major'>{ma}</span> / "
-                           f"<span class='minor'>{mi}</span></td></tr>")
+                name = esc(title) if title else f'<span class="token">{esc(url or path or aid)}</span>'
+                link = f'<a href="#{_anchor(aid)}">{name}</a>' if aid in sectioned else name
+                out.append(f"<tr><td>{link}</td><td>{esc(_human(verdict))}</td><td class='n'>{'' if p is None else f'{p:.2f}'}</td>"
+                           f"<td class='n'>{_counts(cr, ma, mi)}</td></tr>")
             out.append("</table>")
 
     if sectioned:
@@ -214,12 +246,14 @@ def _article_section(db: sqlite3.Connection, aid: str) -> str:
                      "FROM articles WHERE id=?", (aid,)).fetchone()
     title, url, path, site, lang, verdict, p, relation, source_id, result = row
     href = _safe_href(url)
-    head = f'<a href="{href}" rel="noreferrer noopener">{esc(url)}</a>' if href else esc(url or path)
-    parts = [f'<section class="article" id="{_anchor(aid)}"><h3>{esc(title or aid)}</h3>',
-             f"<p>{head}<br>site {esc(site)} · language {esc(lang)} · verdict <b>{esc(verdict)}</b>"
-             + (f" (P(MT) {p:.2f})" if p is not None else "")
-             + (f" · {esc(relation)} of <a href='#{_anchor(source_id)}'>{esc(source_id)}</a>" if source_id else "")
-             + "</p>"]
+    head = (f'<a class="token" href="{href}" rel="noreferrer noopener">{esc(url)}</a>' if href
+            else f'<span class="token">{esc(url or path)}</span>')
+    facts = [f"site {esc(site)}" if site else None, f"language {esc(lang)}" if lang else None,
+             f"verdict <b>{esc(_human(verdict))}</b>" + (f" (P(MT) {p:.2f})" if p is not None else "") if verdict else None]
+    if source_id and relation and relation != "same_story":  # a same-story link names no source
+        facts.append(f"{esc(_human(relation))} of <a class='token' href='#{_anchor(source_id)}'>{esc(source_id)}</a>")
+    parts = [f'<section class="article" id="{_anchor(aid)}"><h3>{esc(title) if title else _token(aid)}</h3>',
+             f"<p>{head}<br>{' · '.join(f for f in facts if f)}</p>"]
     data = json.loads(result) if result else {}
     evidence = ((data.get("verdict") or {}).get("evidence")) or []
     if evidence:
@@ -229,9 +263,10 @@ def _article_section(db: sqlite3.Connection, aid: str) -> str:
         "ORDER BY CASE severity WHEN 'critical' THEN 0 WHEN 'major' THEN 1 ELSE 2 END, start LIMIT ?",
         (aid, MAX_FINDINGS_SHOWN)).fetchall()
     if findings:
-        parts.append("<table><tr><th>severity</th><th>category</th><th>text</th><th>source</th><th>message</th></tr>")
+        parts.append('<table class="findings"><tr><th>severity</th><th>category</th><th>text</th><th>source</th>'
+                     "<th>message</th></tr>")
         for cat, sev, text, msg, src in findings:
-            parts.append(f'<tr><td class="{esc(sev)}">{esc(sev)}</td><td>{esc(cat)}</td><td><code>{esc(text)}</code></td>'
+            parts.append(f"<tr><td>{_badge(sev)}</td><td>{esc(cat).replace('/', '/<wbr>')}</td><td>{esc(text)}</td>"
                          f"<td>{esc(src)}</td><td>{esc(msg)}</td></tr>")
         parts.append("</table>")
     else:

@@ -26,6 +26,26 @@ from ..types import (
 #: Severities from the most to the least serious, the order reports list findings in.
 SEVERITY_ORDER: tuple[str, ...] = tuple(reversed(SEVERITIES))
 
+#: Severity colours of every HTML report (the audit page and the batch report.html):
+#: ink (text, badges) and a light background (highlighted spans). One palette, so an
+#: editor who learnt "orange is major" on one page reads the other the same way.
+SEVERITY_COLOURS: dict[str, tuple[str, str]] = {
+    "critical": ("#b3261e", "#fde0de"),
+    "major": ("#9a5200", "#ffe6bf"),
+    "minor": ("#1d5fa6", "#dbe9fa"),
+}
+_CSS_VAR = {"critical": "crit", "major": "major", "minor": "minor"}
+
+#: CSS for the palette: ``--crit``/``--crit-bg`` (and major, minor) custom properties,
+#: ``.badge.sev-<severity>`` labels and ``.sev-ink-<severity>`` coloured text.
+SEVERITY_CSS: str = (
+    ":root{" + ";".join(f"--{_CSS_VAR[s]}:{ink};--{_CSS_VAR[s]}-bg:{bg}" for s, (ink, bg) in SEVERITY_COLOURS.items()) + "}\n"
+    ".badge{display:inline-block;padding:1px 7px;border-radius:3px;font-size:.72rem;font-weight:700;"
+    "text-transform:uppercase;letter-spacing:.04em;color:#fff;white-space:nowrap}\n"
+    + "".join(f".badge.sev-{s}{{background:var(--{_CSS_VAR[s]})}}" for s in SEVERITY_ORDER) + "\n"
+    + "".join(f".sev-ink-{s}{{color:var(--{_CSS_VAR[s]});font-weight:700}}" for s in SEVERITY_ORDER) + "\n"
+)
+
 
 def source_of(result: AuditResult, dr: DocumentResult) -> DocumentResult | None:
     """The source DocumentResult of a reprint, or None (no link, or source not in the set).

@@ -15,18 +15,21 @@ from pathlib import Path
 
 from ..types import AuditResult, DocumentResult, Finding, severity_rank
 from .common import (
+    SEVERITY_CSS,
     SEVERITY_ORDER,
     aligned_source_sentence,
     bead_text,
     by_severity,
     category_counts,
+    file_name,
     fmt_float,
     fmt_pct,
     is_reprint,
     pair_kind,
     severity_counts,
-    site_or_file,
+    short_names,
     source_of,
+    verdict_tally,
 )
 
 SEVERITY_MEANING: dict[str, str] = {
@@ -36,8 +39,7 @@ SEVERITY_MEANING: dict[str, str] = {
 }
 
 CSS = """
-:root{--ink:#1b1b1b;--muted:#5c5f66;--rule:#dcdcdc;--paper:#fff;--bg:#f3f2ee;--accent:#0b3d91;
---crit:#b3261e;--crit-bg:#fde0de;--major:#9a5200;--major-bg:#ffe6bf;--minor:#1d5fa6;--minor-bg:#dbe9fa}
+:root{--ink:#1b1b1b;--muted:#5c5f66;--rule:#dcdcdc;--paper:#fff;--bg:#f3f2ee;--accent:#0b3d91}
 *{box-sizing:border-box}
 html{background:var(--bg)}
 body{margin:0;color:var(--ink);font:15px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif}
@@ -48,19 +50,18 @@ h2{font-size:1.45rem;margin:0 0 4px}
 h3{font-size:1.05rem;margin:22px 0 8px;text-transform:uppercase;letter-spacing:.06em;color:var(--muted);font-family:inherit}
 a{color:var(--accent)}
 code,.mono{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:.85em}
-.sig{color:var(--muted);word-break:break-all;margin:4px 0}
+.sig{color:var(--muted);margin:4px 0;overflow-wrap:anywhere}
 .totals{font-size:1.05rem;margin:10px 0}
 .legend{display:flex;flex-wrap:wrap;gap:6px 18px;font-size:.88rem;color:var(--muted);margin:8px 0 18px}
 .legend span.badge{margin-right:4px}
 table{border-collapse:collapse;width:100%;font-size:.9rem;margin:6px 0 10px}
 th{text-align:left;font-weight:600;border-bottom:2px solid var(--ink);padding:6px 8px;vertical-align:bottom}
 td{padding:6px 8px;vertical-align:top;border-top:1px solid var(--rule)}
+td,th{overflow-wrap:break-word;word-break:normal;hyphens:manual}
+.token{overflow-wrap:anywhere}
 td.num,th.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 .nowrap{white-space:nowrap}
 .muted{color:var(--muted)}
-.badge{display:inline-block;padding:1px 7px;border-radius:3px;font-size:.72rem;font-weight:700;
-text-transform:uppercase;letter-spacing:.04em;color:#fff;white-space:nowrap}
-.badge.sev-critical{background:var(--crit)}.badge.sev-major{background:var(--major)}.badge.sev-minor{background:var(--minor)}
 .count{display:inline-block;min-width:1.6em;text-align:center;font-weight:700;border-radius:3px;margin-left:2px}
 .count.sev-critical{color:var(--crit)}.count.sev-major{color:var(--major)}.count.sev-minor{color:var(--minor)}
 .count.zero{color:#b8b8b8;font-weight:400}
@@ -79,7 +80,7 @@ section.article{border-top:4px solid var(--ink);margin-top:40px;padding-top:14px
 .bar>span{display:block;height:100%;background:var(--ink)}
 .verdict ul{margin:6px 0 0 18px;padding:0}
 dl.scores{display:grid;grid-template-columns:max-content 1fr;gap:2px 14px;margin:0;font-size:.92rem}
-.metric-sigs{margin-top:8px;color:var(--muted);font-size:.8rem;word-break:break-all}
+.metric-sigs{margin-top:8px;color:var(--muted);font-size:.8rem;overflow-wrap:anywhere}
 dl.scores dt{color:var(--muted)}dl.scores dd{margin:0;font-variant-numeric:tabular-nums}
 .article-text{font-family:Georgia,"Times New Roman",serif;font-size:1.04rem;line-height:1.7;white-space:pre-wrap;
 max-width:46em;padding:12px 18px;border:1px solid var(--rule);background:#fffdf8}
@@ -93,7 +94,7 @@ mark.src{background:#ececec;box-shadow:inset 0 -2px 0 #8a8a8a}
 sup.fn{font:700 .68rem system-ui,sans-serif;color:var(--muted);user-select:none;margin-left:1px}
 sup.fn a{text-decoration:none;color:inherit}
 .span-text{font-family:Georgia,serif}
-table.findings{table-layout:fixed}table.findings td{overflow-wrap:anywhere}
+table.findings{table-layout:fixed}
 .src-sentence{color:var(--muted);font-size:.86rem;margin-top:3px}
 table.align td.text{width:44%}
 tr.omission td.src-cell{background:#fdeceb}
@@ -107,7 +108,16 @@ details>summary{cursor:pointer;font-weight:600;margin:18px 0 6px}
 .v-mt{color:var(--crit);font-weight:700}
 details.more{display:inline}details.more>summary{display:inline;font-weight:400;color:var(--accent);margin:0 0 0 4px;font-size:.85em}
 details.more[open]>summary{display:block;margin:2px 0}
-@media (max-width:800px){table.findings{table-layout:auto}table.findings col{width:auto!important}.det{display:none}
+table.summary .title{font-weight:700}
+table.summary .fname{font-size:.78rem}
+@media (max-width:900px){
+table.findings,table.findings tbody,table.findings tr,table.findings td{display:block;width:auto}
+table.findings thead,table.findings colgroup,table.findings .det{display:none}
+table.findings tr{border-top:1px solid var(--rule);padding:8px 0}
+table.findings td{border:0;padding:2px 0}
+table.findings td.lead{display:inline-block;margin-right:10px}
+table.findings td[data-label]::before{content:attr(data-label);display:block;font-size:.72rem;
+text-transform:uppercase;letter-spacing:.05em;color:var(--muted)}
 table.summary td,table.summary th{padding:5px 4px}}
 footer{margin-top:48px;color:var(--muted);font-size:.8rem;border-top:1px solid var(--rule);padding-top:8px}
 @media print{html{background:#fff}main{padding:0;max-width:none}details{display:block}details>summary{display:none}details.more{display:inline}
@@ -154,10 +164,12 @@ def _counts_html(counts: dict[str, int]) -> str:
     return "".join(cells)
 
 
-def _doc_link(anchors: dict[str, str], doc_id: str) -> str:
+def _doc_link(anchors: dict[str, str], doc_id: str, names: dict[str, str] | None = None) -> str:
+    """A link to an article's section, named by its short name (the full id in the title)."""
+    label = (names or {}).get(doc_id, doc_id)
     if doc_id in anchors:
-        return f'<a href="#{anchors[doc_id]}">{_e(doc_id)}</a>'
-    return _e(doc_id)
+        return f'<a href="#{anchors[doc_id]}" title="{_e(doc_id)}">{_e(label)}</a>'
+    return f'<span title="{_e(doc_id)}">{_e(label)}</span>'
 
 
 def _scores_text(dr: DocumentResult) -> str:
@@ -170,24 +182,39 @@ def _scores_text(dr: DocumentResult) -> str:
             parts.append(f'<span class="nowrap">{name} {fmt_float(value)}</span>')
     if not parts and s.xsim is not None:
         parts.append(f'<span class="nowrap">xsim {fmt_float(s.xsim, 2)}</span>')
+    if s.source_coverage is not None:
+        parts.append(f'<span class="nowrap muted">cov {fmt_pct(s.source_coverage)}</span>')
+    if s.qe is not None:
+        parts.append(f'<span class="nowrap muted">QE {fmt_float(s.qe, 2)}</span>')
     return "<br>".join(parts) or '<span class="muted">–</span>'
 
 
 def _header(result: AuditResult) -> str:
     findings = [f for dr in result.documents for f in dr.findings]
     counts = severity_counts(findings)
-    reprints = sum(1 for dr in result.documents if is_reprint(dr))
+    with_source = sum(1 for dr in result.documents if is_reprint(dr))
+    tally = ", ".join(
+        f'<span class="{"v-mt" if label == "machine_translation" else ""}">{n} {_e(_human(label))}</span>'
+        for label, n in verdict_tally(result).items()
+    ) or '<span class="muted">none</span>'
     legend = "".join(
         f"<div>{_badge(s)}{_e(SEVERITY_MEANING[s])}</div>" for s in SEVERITY_ORDER
     )
     by_sev = ", ".join(f"{counts[s]} {s}" for s in SEVERITY_ORDER)
     return (
         "<header>\n<h1>Translation audit</h1>\n"
-        f'<p class="sig">Signature: <code>{_e(result.signature)}</code></p>\n'
-        f'<p class="totals">{_plural(len(result.documents), "article")} · {_plural(reprints, "reprint")} · '
+        f'<p class="totals">{_plural(len(result.documents), "article")} · '
         f"{_plural(len(findings), 'finding')} ({by_sev}) · {_plural(len(result.errors), 'input error')}</p>\n"
+        f'<p class="totals">Verdicts: {tally} · <span class="muted">{with_source} of {len(result.documents)} '
+        "with their source in this set</span></p>\n"
         f'<div class="legend" aria-label="Severity legend">{legend}</div>\n</header>'
     )
+
+
+def signature_html(signature: str) -> str:
+    """The signature with a line-break opportunity after each ``|``: it wraps between
+    fields ("langdetect:1.0.9" stays whole), never inside a version."""
+    return "|<wbr>".join(_e(part) for part in signature.split("|"))
 
 
 def _plural(n: int, word: str) -> str:
@@ -195,57 +222,56 @@ def _plural(n: int, word: str) -> str:
 
 
 def _summary(result: AuditResult, anchors: dict[str, str]) -> str:
-    """One row per article, seven columns so the table fits a laptop or a phone held sideways.
+    """One row per article, five columns, so the table fits an 800-pixel window unscrolled.
 
-    Site, language and date sit under the article id (the file name is left out when it
-    only repeats the id); p(MT) sits under the verdict. The table scrolls sideways inside
-    its own box rather than pushing the page wider.
+    The headline names the article (the short name, site, language and date beneath it,
+    then the file name); coverage and QE sit under the scores, p(MT) under the verdict.
+    Cells wrap between words; only long tokens (file names) may break anywhere.
     """
+    names = short_names(result)
     rows = []
     for dr in result.documents:
         d = dr.doc.document
-        s = dr.scores
+        name = names.get(dr.id, dr.id)
         source = '<span class="muted">–</span>'
-        if dr.link is not None:
-            if dr.link.relation == "same_story":
-                source = f'<span class="muted">same story as {_doc_link(anchors, dr.link.source_id)}</span>'
-            else:
-                source = f"<strong>{_e(_human(dr.link.relation))}</strong> of {_doc_link(anchors, dr.link.source_id)}"
+        if is_reprint(dr):
+            assert dr.link is not None
+            source = f"<strong>{_e(_human(dr.link.relation))}</strong> of {_doc_link(anchors, dr.link.source_id, names)}"
+        elif dr.verdict is not None and dr.verdict.label != "original":
+            source = '<span class="muted">none found</span>'
         v = dr.verdict
         verdict = '<span class="muted">–</span>'
         if v is not None:
             cls = "v-mt" if v.label == "machine_translation" else ""
+            p_mt = "n/a" if v.p_machine_translation is None else fmt_float(v.p_machine_translation, 2)
             verdict = (
                 f'<span class="{cls}">{_e(_human(v.label))}</span>'
-                f'<br><span class="muted nowrap">p(MT) {fmt_float(v.p_machine_translation, 2)}'
+                f'<br><span class="muted">p(MT)&nbsp;{p_mt}'
                 + (" · text only" if v.mode == "text_only" else "")
                 + "</span>"
             )
-        where = site_or_file(dr)
-        sub = [w for w in (where if where.rsplit(".", 1)[0] != dr.id else None, dr.doc.language, d.date) if w]
+        headline = _e(d.title) if d.title else _e(name)
+        sub = [x for x in (name if d.title else None, d.site, dr.doc.language, d.date) if x]
         rows.append(
             "<tr>"
-            f'<td><a href="#{anchors[dr.id]}"><strong>{_e(dr.id)}</strong></a>'
-            f'<br><span class="muted">{" · ".join(_e(x) for x in sub)}</span></td>'
+            f'<td><a class="title" href="#{anchors[dr.id]}">{headline}</a>'
+            f'<br><span class="muted">{" · ".join(_e(x) for x in sub)}</span>'
+            f'<br><span class="muted fname token">{_e(file_name(dr))}</span></td>'
             f"<td>{source}</td>"
             f"<td>{_scores_text(dr)}</td>"
-            f'<td class="num">{fmt_pct(s.source_coverage if s else None)}</td>'
-            f'<td class="num">{fmt_float(s.qe if s else None, 2)}</td>'
             f"<td>{verdict}</td>"
             f'<td class="num">{_counts_html(severity_counts(dr.findings))}</td>'
             "</tr>"
         )
     head = (
-        "<tr><th>Article</th><th>Source</th>"
-        '<th>Scores</th><th class="num" title="share of the source found in the reprint">Coverage</th>'
-        '<th class="num" title="quality estimate">QE</th>'
+        "<tr><th>Article</th><th>Source</th><th>Scores</th>"
         '<th>Verdict</th><th class="num" title="critical · major · minor">Findings</th></tr>'
     )
     return (
-        f'<section id="summary">\n<h3>Articles</h3>\n<div class="scroll"><table class="summary">\n<thead>{head}</thead>\n<tbody>\n'
+        f'<section id="summary">\n<h3>Articles</h3>\n<table class="summary">\n<thead>{head}</thead>\n<tbody>\n'
         + "\n".join(rows)
-        + "\n</tbody>\n</table></div>\n"
-        '<p class="muted small">Findings: critical · major · minor. Coverage: share of the source found in the reprint. '
+        + "\n</tbody>\n</table>\n"
+        '<p class="muted small">Findings: critical · major · minor. cov: share of the source found in the reprint. '
         "Scores: chrF / BLEU / TER against a same-language source, cross-lingual similarity (xsim) for a translation.</p>\n</section>"
     )
 
@@ -353,12 +379,12 @@ def _findings_table(result: AuditResult, dr: DocumentResult, numbered: list[tupl
     for n, f in numbered:
         rows.append(
             f'<tr id="{anchor}-row{n}">'
-            f'<td class="num"><a href="#{anchor}-f{n}">{n}</a></td>'
-            f"<td>{_badge(f.severity)}</td>"
-            f"<td>{_category_html(f.category)}</td>"
-            f'<td><span class="span-text">{_clipped(f.text)}</span></td>'
-            + (f"<td>{source_cells[n]}</td>" if with_source else "")
-            + f"<td>{_e(f.message)}</td>"
+            f'<td class="num lead"><a href="#{anchor}-f{n}">{n}</a></td>'
+            f'<td class="lead">{_badge(f.severity)}</td>'
+            f'<td class="lead">{_category_html(f.category)}</td>'
+            f'<td data-label="Reprint says"><span class="span-text">{_clipped(f.text)}</span></td>'
+            + (f'<td data-label="Source says">{source_cells[n]}</td>' if with_source else "")
+            + f'<td data-label="Why">{_e(f.message)}</td>'
             f'<td class="muted mono det">{_e(f.detector)}<br>{f.start}–{f.end}</td>'
             "</tr>"
         )
@@ -378,6 +404,7 @@ def _findings_table(result: AuditResult, dr: DocumentResult, numbered: list[tupl
 
 def _alignment_table(result: AuditResult, dr: DocumentResult) -> str:
     src = source_of(result, dr)
+    names = short_names(result)
     if dr.alignment is None or not dr.alignment.pairs:
         return ""
     if src is None:
@@ -408,8 +435,8 @@ def _alignment_table(result: AuditResult, dr: DocumentResult) -> str:
             f'<td class="num sim">{sim}</td>{extra}</tr>'
         )
     head = (
-        f'<tr><th class="num">#</th><th>Source ({_e(src.doc.language)}) · {_e(src.id)}</th>'
-        f"<th>Reprint ({_e(dr.doc.language)}) · {_e(dr.id)}</th><th class=\"num\">Sim</th>"
+        f'<tr><th class="num">#</th><th>Source ({_e(src.doc.language)}) · {_e(names.get(src.id, src.id))}</th>'
+        f"<th>Reprint ({_e(dr.doc.language)}) · {_e(names.get(dr.id, dr.id))}</th><th class=\"num\">Sim</th>"
         + ('<th class="num">chrF</th>' if has_chrf else "")
         + ('<th class="num">QE</th>' if has_qe else "")
         + "</tr>"
@@ -462,7 +489,7 @@ def _scores_dl(dr: DocumentResult) -> str:
         ("Order kept", fmt_pct(s.monotonicity)),
     ]
     rows = "".join(f"<dt>{name}</dt><dd>{value}</dd>" for name, value in items if value != "–")
-    sigs = "".join(f"<div><code>{_e(k)}: {_e(s.signatures[k])}</code></div>" for k in sorted(s.signatures))
+    sigs = "".join(f"<div><code>{_e(k)}: {signature_html(s.signatures[k])}</code></div>" for k in sorted(s.signatures))
     sig_html = f'<div class="metric-sigs">{sigs}</div>' if sigs else ""
     return f'<dl class="scores">{rows}</dl>{sig_html}'
 
@@ -471,27 +498,34 @@ def _article(result: AuditResult, dr: DocumentResult, anchors: dict[str, str]) -
     d = dr.doc.document
     anchor = anchors[dr.id]
     numbered = list(enumerate(by_severity(dr.findings), 1))
-    meta = [site_or_file(dr), d.date, f"language {dr.doc.language}", d.path]
+    names = short_names(result)
+    meta = [d.site, d.date, f"language {dr.doc.language}" if dr.doc.language else None]
     meta_html = " · ".join(_e(m) for m in meta if m)
+    meta_html += (" · " if meta_html else "") + f'<span class="token">{_e(d.path)}</span>'
     if d.url:
         if _SAFE_URL.match(d.url):
-            meta_html += f' · <a href="{_e(d.url)}" rel="noopener noreferrer nofollow">{_e(d.url)}</a>'
+            meta_html += f' · <a class="token" href="{_e(d.url)}" rel="noopener noreferrer nofollow">{_e(d.url)}</a>'
         else:
-            meta_html += f' · <span class="mono">{_e(d.url)}</span>'
+            meta_html += f' · <span class="mono token">{_e(d.url)}</span>'
     relation = ""
-    if dr.link is not None:
+    if dr.link is not None and not is_reprint(dr):  # same story: context, not a source
+        relation = (
+            f'<p class="relation muted">Covers the same story as {_doc_link(anchors, dr.link.source_id, names)} '
+            "(not a copy or translation of it)</p>"
+        )
+    elif dr.link is not None:
         src = source_of(result, dr)
         lang = f" ({_e(src.doc.language)} → {_e(dr.doc.language)})" if src is not None else ""
         forced = " — source named by the user" if dr.link.forced else ""
         relation = (
             f'<p class="relation"><strong>{_e(_human(dr.link.relation).capitalize())}</strong> of '
-            f"{_doc_link(anchors, dr.link.source_id)}{lang} · link strength {fmt_float(dr.link.score, 2)}{forced}</p>"
+            f"{_doc_link(anchors, dr.link.source_id, names)}{lang} · link strength {fmt_float(dr.link.score, 2)}{forced}</p>"
         )
-    title = _e(d.title) if d.title else f'<span class="muted">{_e(dr.id)}</span>'
+    title = _e(d.title) if d.title else f'<span class="muted">{_e(names.get(dr.id, dr.id))}</span>'
     counts = severity_counts(dr.findings)
     return (
         f'<section class="article" id="{anchor}">\n'
-        f'<div class="kicker">{_e(dr.id)} · findings {_counts_html(counts)}</div>\n'
+        f'<div class="kicker" title="{_e(dr.id)}">{_e(names.get(dr.id, dr.id))} · findings {_counts_html(counts)}</div>\n'
         f"<h2>{title}</h2>\n"
         f'<p class="meta">{meta_html}</p>\n{relation}\n'
         f'<div class="cols">{_verdict(dr)}<div>{_scores_dl(dr)}</div></div>\n'
@@ -522,7 +556,7 @@ def render_html(result: AuditResult) -> str:
             _categories(result),
             *(_article(result, dr, anchors) for dr in result.documents),
             _errors(result),
-            f'<footer>Generated by auditor · <code>{_e(result.signature)}</code></footer>',
+            f'<footer>Generated by auditor · signature <code class="sig">{signature_html(result.signature)}</code></footer>',
         ]
     )
     return (
@@ -532,7 +566,7 @@ def render_html(result: AuditResult) -> str:
         "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">\n"
         '<meta name="generator" content="auditor">\n'
         "<title>Translation audit report</title>\n"
-        f"<style>{CSS}</style>\n</head>\n<body>\n<main>\n{body}\n</main>\n</body>\n</html>\n"
+        f"<style>{SEVERITY_CSS}{CSS}</style>\n</head>\n<body>\n<main>\n{body}\n</main>\n</body>\n</html>\n"
     )
 
 
