@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from .dates import LANGS, find_dates
+from .tables import read_rows
 
 KINDS: tuple[str, ...] = ("percent", "money", "duration", "count", "ordinal", "year")
 
@@ -346,6 +347,40 @@ def _word_value(w: str, lang: str) -> float:
     return float(sum(table.get(p, 0) for p in parts)) + half
 
 
+# How the pieces of a spelled-out number join. German and Italian glue them into one word.
+_PIECE_JOIN = {"en": r"(?:-|\s+and\s+|\s+)", "es": r"(?:\s+y\s+|\s+)", "pt": r"(?:\s+e\s+|\s+)",
+               "fr": r"(?:-|\s+et\s+|\s+)", "de": "", "it": ""}
+
+
+@lru_cache(maxsize=None)
+def _compound_regex(lang: str) -> re.Pattern[str]:
+    """Two or more number pieces in a row (models/text/number-words.tsv): candidates for text2num.
+
+    "mil" before "millones"/"milhões" is left to the scale rules ("dos mil millones" is 2e9).
+    """
+    pieces = sorted({w for lg, w in read_rows("number-words.tsv", 2) if lg == lang}, key=len, reverse=True)
+    alt = "|".join(re.escape(p) + (r"(?!\s+mil[lh])" if p == "mil" else "") for p in pieces)
+    join = _PIECE_JOIN[lang]
+    return re.compile(rf"\b(?:{alt}){join}(?:(?:{alt}){join})*(?:{alt})\b", re.IGNORECASE)
+
+
+@lru_cache(maxsize=1)
+def _text2num():
+    """text2num's ``text2num`` (a pinned dependency; it reads compound number words)."""
+    from text_to_num import text2num
+
+    return text2num
+
+
+def _compound_value(words: str, lang: str) -> float | None:
+    """Value of spelled-out number pieces, by text2num; None when they are no one number."""
+    try:
+        value = _text2num()(" ".join(words.split()), lang)
+    except ValueError:
+        return None
+    return float(value)
+
+
 def _masked(text: str, lang: str) -> list[tuple[int, int]]:
     spans = [(m.start, m.end) for m in find_dates(text, lang) if m.month is not None]
     spans += [(m.start(), m.end()) for m in _TIMES.finditer(text)]
@@ -376,6 +411,17 @@ def find_quantities(text: str, lang: str) -> list[Quantity]:
             unit = _unit(lang, m.group("u"))
             emit(Quantity(m.start(), m.end(), m.group(), lang, "duration", 0.5, unit,
                           precision=0.5, flags=("word",)))
+    # Compound number words first ("three hundred and forty-five", "quatre-vingt-dix-neuf",
+    # "zweihundertfünfzig"): text2num reads them better than word sums (bench_numbers.py).
+    for m in _compound_regex(lang).finditer(text):
+        if not free(m.start(), m.end()):
+            continue
+        value = _compound_value(m.group(), lang)
+        if value is None:
+            continue
+        q = _quantity_at(text, m.start(), m.end(), None, value, lang, after)
+        if q is not None and free(q.start, q.end):
+            emit(q)
     for m in _core_regex(lang).finditer(text):
         if not free(m.start(), m.end()):
             continue
@@ -395,15 +441,23 @@ def _unit(lang: str, word: str) -> str:
 
 
 def _quantity(text: str, m: re.Match[str], lang: str, after: dict[str, re.Pattern[str]]) -> Quantity | None:
-    start, end = m.start(), m.end()
+    if m.group("digits"):
+        return _quantity_at(text, m.start(), m.end(), m.group("digits"), None, lang, after)
+    return _quantity_at(text, m.start(), m.end(), None, _word_value(m.group("words"), lang), lang, after)
+
+
+def _quantity_at(text: str, start: int, end: int, digits: str | None, word_value: float | None, lang: str,
+                 after: dict[str, re.Pattern[str]]) -> Quantity | None:
+    """The figure written at ``text[start:end]`` (digits, or words worth ``word_value``)
+    with what follows it: a half, a scale, a currency, a percent sign, a unit."""
     flags: list[str] = []
     alts: tuple[float, ...] = ()
-    if m.group("digits"):
-        value, alts, prec, f = _digit_value(m.group("digits"), lang)
+    if digits:
+        value, alts, prec, f = _digit_value(digits, lang)
         flags += f
         is_word = False
     else:
-        value = _word_value(m.group("words"), lang)
+        value = float(word_value or 0.0)
         prec, is_word = 1.0, True
         flags.append("word")
     half = False
@@ -459,7 +513,7 @@ def _quantity(text: str, m: re.Match[str], lang: str, after: dict[str, re.Patter
     prec *= scale
     alts = tuple(a * scale for a in alts)
     if kind == "count" and not is_word and scale == 1.0 and not alts and value.is_integer() \
-            and 1800 <= value <= 2099 and re.fullmatch(r"\d{4}", m.group("digits") or ""):
+            and 1800 <= value <= 2099 and re.fullmatch(r"\d{4}", digits or ""):
         kind = "year"
     if half:
         prec = min(prec, 0.5 * scale)

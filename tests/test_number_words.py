@@ -1,0 +1,44 @@
+"""Compound number words read by text2num inside find_quantities, as our own cases."""
+
+from __future__ import annotations
+
+import pytest
+
+from auditor.text.numbers import find_quantities
+
+
+def values(text: str, lang: str) -> list[float]:
+    found = find_quantities(text, lang)
+    for q in found:
+        assert text[q.start:q.end] == q.text
+    return [q.value for q in found]
+
+
+@pytest.mark.parametrize(
+    "text,lang,want",
+    [
+        ("They found six hundred and twelve ballots.", "en", 612),
+        ("Hay cuatrocientos treinta y dos casos.", "es", 432),
+        ("Ils étaient quatre-vingt-douze.", "fr", 92),
+        ("Il y avait soixante-quinze blessés.", "fr", 75),
+        ("Es kamen dreihundertvierzig Gäste.", "de", 340),
+        ("Ci sono centoquarantotto iscritti.", "it", 148),
+        ("São trezentos e sessenta dias.", "pt", 360),
+    ],
+)
+def test_compound_number_words(text: str, lang: str, want: float) -> None:
+    assert values(text, lang) == [want]
+
+
+def test_compound_keeps_its_unit() -> None:
+    q = find_quantities("Il a purgé quatre-vingt-trois jours.", "fr")
+    assert [(q0.value, q0.kind, q0.unit) for q0 in q] == [(83.0, "duration", "day")]
+
+
+def test_words_that_are_no_one_number_stay_separate() -> None:
+    assert values("between nine and ten hours", "en") == [9, 10]
+    assert values("cinco ou seis", "pt") == [5, 6]
+
+
+def test_thousand_before_a_large_scale_is_the_scale() -> None:
+    assert values("dos mil millones de dólares", "es") == [2e9]
