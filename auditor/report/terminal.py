@@ -178,19 +178,27 @@ class FieldWrapped:
     """A ``|``-separated signature that wraps only between fields, never inside one.
 
     ``langdetect:1.0.9`` cut into ``langdetect:1.0`` / ``.9`` misquotes a version; each line
-    here ends after a ``|``. A single field wider than the terminal is folded (nothing
-    else can be done with it).
+    here ends after a ``|``. A field wider than the terminal breaks between its ``+``
+    parts; one that still does not fit is folded (nothing else can be done with it).
     """
 
     def __init__(self, label: str, value: str, style: str = "dim") -> None:
         self.label, self.value, self.style = label, value, style
 
     def lines(self, width: int) -> list[str]:
-        fields = [f for f in self.value.split("|")]
-        out: list[str] = []
-        line = self.label
+        fields = self.value.split("|")
+        pieces: list[str] = []
         for k, field in enumerate(fields):
             piece = field + ("|" if k < len(fields) - 1 else "")
+            if len(piece) > width - 2 and "+" in piece:  # a composite field: break between its parts
+                parts = piece.split("+")
+                pieces.extend(p + "+" for p in parts[:-1])
+                pieces.append(parts[-1])
+            else:
+                pieces.append(piece)
+        out: list[str] = []
+        line = self.label
+        for piece in pieces:
             if line.strip() and len(line) + len(piece) > width:
                 out.append(line.rstrip())
                 line = "  "
