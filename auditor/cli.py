@@ -53,7 +53,7 @@ def _add_common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--encoder", default="auto", choices=("auto", "use", "e5", "hashing"),
                    help="sentence encoder for cross-language linking and alignment (default: auto)")
     p.add_argument("--disable", action="append", default=[], metavar="DETECTOR",
-                   help="skip a detector (repeatable), e.g. --disable omissions")
+                   help=f"skip a detector (repeatable): {', '.join(detector_names())} (qe skips quality estimation)")
     p.add_argument("--glossary", action="append", default=[], metavar="FILE",
                    help="extra glossary (CSV or TBX), repeatable")
     p.add_argument("--max-pairs", type=int, default=12, metavar="N",
@@ -65,6 +65,25 @@ def _add_common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--max-findings", type=int, default=10, metavar="N",
                    help="findings shown per article in the terminal (major and critical always shown)")
     p.add_argument("-q", "--quiet", action="store_true", help="no terminal report")
+
+
+def detector_names() -> tuple[str, ...]:
+    """What ``--disable`` accepts: the pipeline's detectors, and ``qe``."""
+    from .pipeline import DETECTORS
+
+    return (*DETECTORS, "qe")
+
+
+def check_detectors(names, usage_error: type[Exception]) -> None:
+    """An unknown ``--disable`` name is a usage error (it used to be ignored: the detector ran)."""
+    import difflib
+
+    known = detector_names()
+    for name in names:
+        if name not in known:
+            close = difflib.get_close_matches(name.lower(), known, n=1, cutoff=0.6)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            raise usage_error(f"--disable: unknown detector {name!r}{hint}; known: {', '.join(known)}")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -191,10 +210,10 @@ def _config(args: argparse.Namespace):
         segmented=args.segmented,
         encoder=args.encoder,
         link=not getattr(args, "no_link", False),
-        disabled=tuple(args.disable),
+        disabled=tuple(d for d in args.disable if d != "qe"),
         glossaries=tuple(args.glossary),
         qe_model=args.qe_model,
-        qe=not args.no_qe,
+        qe=not args.no_qe and "qe" not in args.disable,
     )
 
 
@@ -211,6 +230,7 @@ def _run(args: argparse.Namespace) -> int:
         from .batch.cli import run_batch
 
         return run_batch(args)
+    check_detectors(args.disable, UsageError)
     validate_glossaries(args.glossary, UsageError)
     validate_qe_model(args.qe_model, UsageError)
     from . import pipeline

@@ -41,7 +41,10 @@ def add_check_parser(sub, parser_class, formatter) -> None:
                     help="fail on a finding of this severity or worse (default: config, else major)")
     pk.add_argument("--config", metavar="FILE", help="auditor.toml or pyproject.toml with [tool.auditor]")
     pk.add_argument("--lang", metavar="CODE", help="language of the drafts (skip detection)")
-    pk.add_argument("--disable", action="append", default=[], metavar="DETECTOR", help="skip a detector")
+    from .cli import detector_names
+
+    pk.add_argument("--disable", action="append", default=[], metavar="DETECTOR",
+                    help=f"skip a detector (repeatable): {', '.join(detector_names())}")
     pk.add_argument("--qe-model", metavar="PATH", help="a local QE checkpoint directory instead of the built-in model")
     pk.add_argument("--encoder", default="auto", choices=("auto", "use", "e5", "hashing"), help=argparse.SUPPRESS)
 

@@ -164,7 +164,8 @@ def test_audit_bad_inputs_and_flags(files, capsys) -> None:
         (["audit", E, "--qe-model", "{missing}"], {2}),
         (["audit", E, "--source", "{missing}"], {2}),
         (["audit", E, "--source", "{binary.txt}"], {2}),
-        (["audit", E, "--disable", "nosuchdetector"], {0, 1, 2}),
+        (["audit", E, "--disable", "nosuchdetector"], {2}),
+        (["audit", E, "--disable", "spelling", "--disable", "omission"], {2}),
         (["audit", E, "--json", "{binary.txt}/r.json", "-q"], {2}),  # a file where a folder should be
         (["audit", E, "--html", "{binary.txt}/r.html", "-q"], {2}),
         (["audit", E, "--frobnicate"], {2}),
@@ -196,7 +197,7 @@ def test_compare_options(files, capsys) -> None:
         (["compare", "--pairs", "{pairs.tsv}", B, A], {2}),
         (["compare", B, A, "--lang", "xx-nope"], {2}),
         (["compare", B, A, "--encoder", "bogus"], {2}),
-        (["compare", B, A, "--disable", "nosuchdetector"], {0, 1, 2}),
+        (["compare", B, A, "--disable", "nosuchdetector"], {2}),
     ], files, capsys)
     assert Path("reports/compare.json").is_file()
 
@@ -267,6 +268,32 @@ def test_check_reads_stdin(tmp_path) -> None:
     assert proc.returncode == 0 and report["documents"][0]["source"]["id"] == "stdin"
     proc = check("-", "-", stdin=A)
     assert proc.returncode == 2 and proc.stderr.decode().startswith("auditor: error:")
+
+
+def test_unknown_detector_is_rejected_with_a_suggestion(capsys) -> None:
+    from auditor.pipeline import DETECTORS as PIPELINE_DETECTORS
+
+    for cmd in (["audit", A], ["compare", B, A], ["check", A]):
+        code, _, err = run([*cmd, "--disable", "omission"], capsys)
+        assert code == 2
+        lines = err.strip().splitlines()
+        assert len(lines) == 1 and "unknown detector 'omission'" in lines[0] and "did you mean 'omissions'" in lines[0]
+        code, _, err = run([*cmd, "--disable", "nosuchdetector"], capsys)
+        assert code == 2 and "did you mean" not in err and "spelling" in err  # the known names are listed
+        code, out, _ = run([cmd[0], "--help"], capsys)
+        assert code == 0
+        listed = " ".join(out.split())  # argparse wraps the help text
+        for name in (*PIPELINE_DETECTORS, "qe"):
+            assert f" {name}," in listed or f" {name} " in listed, (cmd[0], name)
+
+
+def test_disable_qe_is_no_qe() -> None:
+    from auditor.cli import _config
+
+    args = build_parser().parse_args(["audit", A, "--disable", "qe", "--disable", "dates"])
+    args.source_path = None
+    config = _config(args)
+    assert config.qe is False and config.disabled == ("dates",)
 
 
 # --------------------------------------------------------------------------- qe
