@@ -721,3 +721,17 @@ def test_html_fits_an_800_pixel_window(scraped, tmp_path):
     assert m, out[-500:]
     scroll_width, widest_table = int(m.group(1)), float(m.group(2))
     assert scroll_width <= 800 and widest_table <= 800, (scroll_width, widest_table)
+
+
+def test_terminal_verdict_reasons_hang_after_their_bullet(result):
+    dr = result.documents[3]
+    long_reason = "the wording follows the Spanish original clause by clause, " * 3
+    v = dataclasses.replace(dr.verdict, reasons=(long_reason.strip(), "a second reason"))
+    r = dataclasses.replace(result, documents=(*result.documents[:3], dataclasses.replace(dr, verdict=v), *result.documents[4:]))
+    out = _plain_render(r, width=60)
+    lines = out.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("Why worldys-004 is"))
+    block = lines[start + 1 : start + 6]
+    assert block[0].startswith("  • the wording follows")
+    wrapped = [line for line in block[1:] if not line.startswith("  •")][:2]
+    assert wrapped and all(line.startswith("    ") for line in wrapped)  # hanging indent, never column 0

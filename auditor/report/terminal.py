@@ -669,16 +669,21 @@ def findings_panel(
     return Panel(Group(*blocks), title=title, title_align="left", border_style=border)
 
 
-def reasons_block(result: AuditResult, dr: DocumentResult) -> Text:
-    """The verdict and its top reasons in plain words (the numbers are in JSON and HTML)."""
+def reasons_block(result: AuditResult, dr: DocumentResult) -> RenderableType:
+    """The verdict and its top reasons in plain words (the numbers are in JSON and HTML).
+
+    Each reason hangs after its bullet, so a wrapped reason does not run back to column 0.
+    """
     v = dr.verdict
-    out = Text.assemble(Text("Why ", style="bold"), _t(short_names(result).get(dr.id, dr.id), "bold"),
-                        Text(" is ", style="dim"),
-                        _t(_humanise(v.label), "bold red" if v.label == "machine_translation" else "bold"))
+    head = Text.assemble(Text("Why ", style="bold"), _t(short_names(result).get(dr.id, dr.id), "bold"),
+                         Text(" is ", style="dim"),
+                         _t(_humanise(v.label), "bold red" if v.label == "machine_translation" else "bold"))
+    bullets = Table.grid(padding=(0, 1, 0, 0))
+    bullets.add_column(no_wrap=True)
+    bullets.add_column()
     for reason in v.reasons:
-        out.append("\n  • ")
-        out.append_text(_t(reason))
-    return out
+        bullets.add_row(Text("  •"), _t(reason))
+    return Group(head, bullets)
 
 
 def _doc_line(dr: DocumentResult) -> Text:
