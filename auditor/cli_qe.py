@@ -16,10 +16,10 @@ from pathlib import Path
 EPILOG_QE = """examples:
   auditor qe --src news.ro --mt news.en --src-lang ro --mt-lang en
   auditor qe --src src.en --mt mt.de --src-lang en --mt-lang de --json scores.json
+  auditor qe --src src.txt --mt mt.txt --src-lang en --mt-lang de --qe-model ~/models/cometkiwi --json -
 
 The built-in model covers en→de, en→zh, et→en, ne→en, ro→en, ru→en and si→en; any other
 pair is answered with "QE not available for X→Y" and null scores, never a number.
-  auditor qe --src src.txt --mt mt.txt --src-lang en --mt-lang de --qe-model ~/models/cometkiwi --json -
 """
 
 
@@ -89,8 +89,8 @@ def run_qe(args: argparse.Namespace, usage_error: type[Exception]) -> int:
 
         if not result.available:  # never a number for a pair the model was not trained on
             covered = ", ".join(p.replace("-", "→") for p in data["covered_pairs"] or [])
-            Console().print(f"{result.reason} ({len(src)} segments not scored; the model covers: {covered})",
-                            highlight=False)
+            n = f"{len(src)} segment{'s' if len(src) != 1 else ''}"
+            Console().print(f"{result.reason} ({n} not scored; the model covers: {covered})", highlight=False)
             return 0
         from rich.table import Table
 
