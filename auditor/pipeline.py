@@ -33,6 +33,7 @@ DETECTORS: tuple[str, ...] = (
     "spelling",
     "untranslated",
     "omissions",
+    "drift",
 )
 
 ProgressFn = Callable[[str, int, int], None]
@@ -334,7 +335,7 @@ def audit_documents(
 
         # Round trips are same-language pairs whose words differ: hashing cannot see
         # them, so they get the real sentence encoder (loaded only if a pair needs it).
-        semantic = embed if encoder.name != "hashing" else _LazyEmbedder(languages)
+        semantic = _LazyEmbedder(languages) if encoder.name.startswith("hashing") else embed
         if pairs is not None:
             for rep, src in pairs:
                 links[rep] = force_link(by_id[rep], by_id[src], pair_embedder(by_id[rep], by_id[src]), semantic)

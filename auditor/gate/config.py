@@ -41,6 +41,7 @@ DETECTOR_NAMES: tuple[str, ...] = (
     "spelling",
     "untranslated",
     "omissions",
+    "drift",
     "qe",
 )
 

@@ -29,9 +29,10 @@ from typing import Callable, Sequence
 import numpy as np
 
 from ..types import Link, SegmentedDocument
+from . import roundtrip as rt
 from . import shingles as sh
 
-RELATION_RANK = {"verbatim_copy": 3, "edited_copy": 2, "translation": 2, "same_story": 0}
+RELATION_RANK = {"verbatim_copy": 3, "edited_copy": 2, "round_trip": 2, "translation": 2, "same_story": 0}
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,7 @@ class LinkConfig:
     # Languages most likely to be the source of a translation, most likely first; used
     # only when dates and the story's link structure do not decide the direction.
     source_languages: tuple[str, ...] = ("en",)
+    round_trip: rt.RoundTripConfig = rt.RoundTripConfig()
 
 
 # Per-encoder calibration: cosine ranges differ a lot between encoders (e5's cosines are
@@ -87,16 +89,22 @@ def link_documents(
     encoder_name: str = "use",
     forced_source: str | None = None,
     config: LinkConfig = LinkConfig(),
+    semantic_embed: Callable[[SegmentedDocument], np.ndarray] | None = None,
     pair_embed: Callable[[SegmentedDocument, SegmentedDocument], tuple[np.ndarray, np.ndarray, str]] | None = None,
 ) -> dict[str, Link]:
     """Return, for each article that has one, the Link to its source.
 
     ``embed(doc)`` returns the L2-normalised sentence embeddings of ``doc`` (one row per
-    segment). ``pair_embed(a, b)`` (optional) gives a cross-language pair's embeddings
+    segment). ``semantic_embed`` (default ``embed``) is the sentence encoder for the
+    round-trip test of same-language pairs: one-language runs link with lexical
+    hashing, and a round trip is exactly the pair whose words differ, so the pipeline
+    passes a real sentence encoder there (called only for pairs the shingles leave
+    open). ``pair_embed(a, b)`` (optional) gives a cross-language pair's embeddings
     from the encoder chosen for that pair's languages, and its name (the pair is then
     judged on that encoder's thresholds and ``evidence["encoder"]`` names it).
     Articles with no related article get no entry.
     """
+    semantic = semantic_embed or embed
     by_id = {d.id: d for d in docs}
     ids = [d.id for d in docs]
     th = _thresholds(encoder_name)
@@ -144,7 +152,12 @@ def link_documents(
                       jaccard=round(sh.jaccard(shingle_sets[a], shingle_sets[b]), 4))
             if min(ca, cb) >= config.verbatim_containment:
                 relation, score = "verbatim_copy", min(ca, cb)
-            elif max(ca, cb) >= config.edited_containment:
+            elif rt.lexically_possible(ca, cb, config.round_trip):
+                got = rt.parallel_evidence(semantic(da), semantic(db), config.round_trip)
+                if got is not None:
+                    ev.update(got)
+                    relation, score = "round_trip", got["round_trip_share"]
+            if relation is None and max(ca, cb) >= config.edited_containment:
                 relation, score = "edited_copy", max(ca, cb)
         pair_story_t = story_t
         if relation is None and embs[a].size and embs[b].size and da.language != db.language:
@@ -235,6 +248,12 @@ def _direction(
     da, db = _date_key(by_id[p.a]), _date_key(by_id[p.b])
     if da and db and da != db:
         return (p.a if da < db else p.b), "date"
+    if p.relation == "round_trip":
+        # The original is the side with the rarer, less translated-sounding wording.
+        reprint, cues = rt.round_trip_side(by_id[p.a], by_id[p.b])
+        if reprint is not None:
+            p.evidence.update(cues)
+            return (p.b if reprint == p.a else p.a), "wording"
     if p.relation in ("verbatim_copy", "edited_copy"):
         ca = p.evidence.get("containment_a_in_b", 0.0)
         cb = p.evidence.get("containment_b_in_a", 0.0)
@@ -260,14 +279,23 @@ def force_link(
     reprint: SegmentedDocument,
     source: SegmentedDocument,
     embed: Callable[[SegmentedDocument], np.ndarray],
+    semantic_embed: Callable[[SegmentedDocument], np.ndarray] | None = None,
+    config: LinkConfig = LinkConfig(),
 ) -> Link:
     """The Link for a pair the user declared (``compare`` or ``--source``)."""
     if reprint.language == source.language:
         a, b = sh.shingles(reprint.text), sh.shingles(source.text)
         ca, cb = sh.containment(a, b), sh.containment(b, a)
-        relation = "verbatim_copy" if min(ca, cb) >= 0.9 else "edited_copy"
+        relation = "verbatim_copy" if min(ca, cb) >= config.verbatim_containment else "edited_copy"
         ev = {"containment_reprint_in_source": round(ca, 4), "containment_source_in_reprint": round(cb, 4)}
-        return Link(reprint.id, source.id, relation, round(ca, 4), ev, forced=True)
+        score = ca
+        if relation == "edited_copy" and rt.lexically_possible(ca, cb, config.round_trip):
+            sem = semantic_embed or embed
+            got = rt.parallel_evidence(sem(source), sem(reprint), config.round_trip)
+            if got is not None:
+                ev.update(got)
+                relation, score = "round_trip", got["round_trip_share"]
+        return Link(reprint.id, source.id, relation, round(score, 4), ev, forced=True)
     er, es = embed(reprint), embed(source)
     share = float((er @ es.T).max(axis=1).mean()) if er.size and es.size else 0.0
     return Link(reprint.id, source.id, "translation", round(share, 4), {"mean_best_match": round(share, 4)}, forced=True)
