@@ -81,7 +81,8 @@ def to_junit(result: AuditResult, outcome: GateOutcome, *, root: Path | None = N
         case.set("name", _clean(d.id))
         case.set("file", _clean(d.doc.document.path))
         findings = _ordered(d.findings)
-        mode = f"verdict: {d.verdict.label} (p_mt {d.verdict.p_machine_translation:.2f}, {d.verdict.mode})" if d.verdict else "verdict: none"
+        p_mt = "n/a" if d.verdict is None or d.verdict.p_machine_translation is None else f"{d.verdict.p_machine_translation:.2f}"
+        mode = f"verdict: {d.verdict.label} (p_mt {p_mt}, {d.verdict.mode})" if d.verdict else "verdict: none"
         if outcome.failed(d.id):
             reasons = outcome.document_reasons[d.id]
             failure = ET.SubElement(case, "failure")

@@ -456,15 +456,21 @@ def _verdict(dr: DocumentResult) -> str:
     v = dr.verdict
     if v is None:
         return '<div class="verdict"><div class="kicker">Verdict</div><div class="muted">No verdict.</div></div>'
-    p = max(0.0, min(1.0, float(v.p_machine_translation)))
     mode = "compared with its source" if v.mode == "with_source" else "from the text alone (no source)"
     evidence = "".join(f"<li>{_e(e)}</li>" for e in v.evidence)
+    reasons = "".join(f"<li>{_e(r)}</li>" for r in v.reasons)
+    if v.p_machine_translation is None:
+        bar = '<div class="muted">p(machine translation): not assessed</div>'
+    else:
+        p = max(0.0, min(1.0, float(v.p_machine_translation)))
+        bar = (f'<div class="bar" title="p(machine translation) = {p:.2f}"><span style="width:{100 * p:.0f}%"></span></div>'
+               f'<div class="muted">p(machine translation) = {p:.2f}</div>')
     return (
         f'<div class="verdict v-{_e(re.sub(r"[^a-z_]", "", v.label))}">'
         f'<div class="kicker">Verdict · {mode}</div>'
         f'<div class="label">{_e(_human(v.label))}</div>'
-        f'<div class="bar" title="p(machine translation) = {p:.2f}"><span style="width:{100 * p:.0f}%"></span></div>'
-        f'<div class="muted">p(machine translation) = {p:.2f}</div>'
+        + (f'<ul class="reasons">{reasons}</ul>' if reasons else "")
+        + bar
         + (f"<ul>{evidence}</ul>" if evidence else "")
         + "</div>"
     )

@@ -146,6 +146,7 @@ def _document(result: AuditResult, dr: DocumentResult, include_text: bool) -> di
             "p_machine_translation": _f(v.p_machine_translation),
             "evidence": [str(e) for e in v.evidence],
             "mode": v.mode,
+            "reasons": [str(r) for r in v.reasons],
         }
     )
     out["findings"] = [_finding(f) for f in by_position(dr.findings)]

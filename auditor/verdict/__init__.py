@@ -30,6 +30,20 @@ two rule terms that the WMT data cannot teach it (documented weights below):
 With no tells and a regular alignment, p is the model's calibrated probability (plus
 the prior shift in text-only mode). Without a shipped model (``DetectorUnavailable``)
 the hand-weighted score of earlier versions is used.
+
+Two further cases:
+
+* ``round_trip`` (same language, same sentences in other words, see
+  :mod:`auditor.link.roundtrip`): the relation itself is the strongest evidence, so
+  ``z = ROUND_TRIP_PRIOR + logit(p_text) + TELL_WEIGHT * tells`` (mode ``with_source``:
+  the original is in the set).
+* Scope: the text-only model was trained on English only (``TEXT_ONLY_LANGUAGES``, or
+  the detector's ``meta.text_only_languages``). An article in another language with no
+  source in another language gets ``not_assessed`` and the reason, never a number
+  learned from English function-word rates. With-source verdicts need no such scope.
+
+Every verdict also carries ``reasons``: its top reasons in plain words
+(:mod:`.reasons`, templates in ``models/verdict/reasons.json``).
 """
 
 from __future__ import annotations
@@ -38,14 +52,21 @@ import math
 from collections import Counter
 
 from ..types import DocumentResult, SegmentedDocument, Verdict
+from . import reasons as plain
 
 # Detectors whose findings are tells of machine translation (not of editing).
-TELL_DETECTORS = ("dates", "terminology", "punctuation", "spelling", "entities", "untranslated", "numbers")
+TELL_DETECTORS = ("dates", "terminology", "punctuation", "spelling", "entities", "untranslated", "numbers", "drift")
 THRESHOLD = 0.5
 #: Weight of the rule-tell term in log-odds (the hand-set weight of the rule-only verdict).
 TELL_WEIGHT = 0.9
 #: Log-odds shift of text-only verdicts from the detector's even training prior.
 TEXT_ONLY_PRIOR = -1.0
+#: Log-odds of a round trip before the text model and the tells: a copy that keeps every
+#: sentence, in order, with a third of its word runs, is what MT there and back produces.
+#: Chosen on the NTREX train documents (benchmarks/bench_roundtrip.py reports held-out ones).
+ROUND_TRIP_PRIOR = 2.0
+#: Languages the text-only model was trained on, unless the detector file says otherwise.
+TEXT_ONLY_LANGUAGES: tuple[str, ...] = ("en",)
 
 
 def _sigmoid(z: float) -> float:
@@ -105,6 +126,21 @@ def _learned(result: DocumentResult, docs: dict[str, SegmentedDocument], mode: s
     return math.log(p / (1 - p)), [head, *lines]
 
 
+def text_only_languages() -> tuple[str, ...]:
+    """Languages the text-only model covers (the detector's metadata, else English)."""
+    from ..mtdetect import DetectorUnavailable, load_detector
+
+    try:
+        langs = load_detector().meta.get("text_only_languages")
+    except DetectorUnavailable:
+        langs = None
+    return tuple(langs) if langs else TEXT_ONLY_LANGUAGES
+
+
+def _in_scope(language: str | None, scope: tuple[str, ...]) -> bool:
+    return bool(language) and language.split("-")[0].lower() in scope
+
+
 def judge(result: DocumentResult, docs: dict[str, SegmentedDocument]) -> Verdict:
     """Label one article from its link, alignment, scores and findings."""
     link = result.link
@@ -112,17 +148,37 @@ def judge(result: DocumentResult, docs: dict[str, SegmentedDocument]) -> Verdict
     tells, tell_lines = _tells(result)
     source = docs.get(link.source_id) if link is not None else None
     cross = link is not None and link.relation == "translation" and source is not None
-    mode = "with_source" if cross else "text_only"
-    learned = _learned(result, docs, mode)
+    round_trip = link is not None and link.relation == "round_trip" and source is not None
+    scope = text_only_languages()
+    if not cross and not _in_scope(doc.language, scope):
+        reason = plain.not_assessed_reason(doc.language, scope)
+        evidence = [reason]
+        if link is not None and link.relation != "same_story":
+            evidence.append(f"{link.relation.replace('_', ' ')} of {link.source_id} (same language)")
+        return Verdict(label="not_assessed", p_machine_translation=None, evidence=tuple(evidence),
+                       mode="text_only", reasons=(reason,))
+    mode = "with_source" if cross or round_trip else "text_only"
+    learned = _learned(result, docs, "with_source" if cross else "text_only")
     evidence: list[str] = []
+    regular = True
     if cross:
         reg, reg_lines = _regularity(result)
+        regular = reg >= 0.0
         if learned is not None:
             z = learned[0] + TELL_WEIGHT * tells + min(0.0, reg)
         else:
             z = -1.6 + 0.9 * tells + reg
         evidence.append(f"translation of {link.source_id} ({source.language} → {doc.language})")
         evidence.extend(reg_lines)
+    elif round_trip:
+        z = ROUND_TRIP_PRIOR + (learned[0] if learned is not None else 0.0) + TELL_WEIGHT * tells
+        ev = link.evidence
+        evidence.append(f"round trip of {link.source_id} (same language, direction: {ev.get('direction', 'n/a')})")
+        ca = max(ev.get("containment_a_in_b", 0.0), ev.get("containment_b_in_a", 0.0),
+                 ev.get("containment_reprint_in_source", 0.0), ev.get("containment_source_in_reprint", 0.0))
+        evidence.append(f"{ev.get('round_trip_share', link.score):.0%} of sentences say the same in order "
+                        f"(median similarity {ev.get('round_trip_median_similarity', float('nan')):.2f}); "
+                        f"five-word-run overlap {ca:.0%}")
     else:
         z = (learned[0] + TELL_WEIGHT * tells + TEXT_ONLY_PRIOR) if learned is not None else -2.6 + 0.9 * tells
         if link is not None and link.relation in ("verbatim_copy", "edited_copy"):
@@ -139,6 +195,12 @@ def judge(result: DocumentResult, docs: dict[str, SegmentedDocument]) -> Verdict
         label = "human_translation"
     elif link is not None and link.relation in ("verbatim_copy", "edited_copy"):
         label = link.relation
+    elif round_trip:
+        label = "edited_copy"  # rewritten sentence by sentence, but not by a machine
     else:
         label = "original"
-    return Verdict(label=label, p_machine_translation=p, evidence=tuple(evidence), mode=mode)
+    relation = link.relation if link is not None and link.relation != "same_story" else None
+    why = plain.top_reasons(relation=relation, source_language=source.language if source is not None else None,
+                            regular=regular, findings=result.findings, detectors=TELL_DETECTORS,
+                            p_model=_sigmoid(learned[0]) if learned is not None else None)
+    return Verdict(label=label, p_machine_translation=p, evidence=tuple(evidence), mode=mode, reasons=why)

@@ -1,0 +1,138 @@
+"""The verdict's top reasons in plain words, as a newsroom editor would say them.
+
+Why a separate layer: the evidence lines are measurements ("source coverage 100%",
+"p=0.64") that belong in JSON and HTML; an editor deciding whether to pull a story needs
+the two or three facts behind the call in words. The wording lives in
+``models/verdict/reasons.json`` (see its README); this module only picks which templates
+apply, from the link, the findings and the learned detector's probability, and fills them.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterable, Sequence
+
+from ..types import Finding
+
+REASONS_FILE = Path(__file__).resolve().parents[2] / "models" / "verdict" / "reasons.json"
+_SEVERITY_WEIGHT = {"critical": 3.0, "major": 2.0, "minor": 1.0}
+
+
+@lru_cache(maxsize=1)
+def templates(path: str | None = None) -> dict:
+    """The reason templates (read once per process)."""
+    return json.loads(Path(path or REASONS_FILE).read_text(encoding="utf-8"))
+
+
+def language_name(code: str | None) -> str:
+    names = templates()["languages"]
+    if not code:
+        return names["und"]
+    return names.get(code.split("-")[0].lower(), code)
+
+
+def not_assessed_reason(language: str | None, trained: Sequence[str]) -> str:
+    t = templates()
+    return t["not_assessed"].format(trained=" and ".join(language_name(c) for c in trained),
+                                    language=language_name(language))
+
+
+def _quote(text: str, max_words: int) -> str:
+    words = " ".join(text.split()).strip(" .,;:“”\"'‘’").split(" ")
+    cut = " ".join(words[:max_words]) + ("…" if len(words) > max_words else "")
+    return f"‘{cut}’"
+
+
+def _template_for(f: Finding, tells: list[dict]) -> dict | None:
+    rule = f.evidence.get("rule") if isinstance(f.evidence, dict) else None
+    for t in tells:
+        if "rule" in t:
+            if rule == t["rule"]:
+                return t
+            continue
+        if t.get("detector") == f.detector and t.get("category", f.category) == f.category:
+            return t
+    return None
+
+
+def _named_language(findings: Iterable[Finding]) -> str | None:
+    """The language the detectors' messages name most often ("literal rendering of Spanish ...")."""
+    names = [n for c, n in templates()["languages"].items() if c not in ("en", "und")]
+    counts: Counter[str] = Counter()
+    for f in findings:
+        for n in names:
+            if n in f.message:
+                counts[n] += 1
+    return counts.most_common(1)[0][0] if counts else None
+
+
+def tell_reasons(findings: Sequence[Finding], detectors: Iterable[str], source_language: str | None) -> list[tuple[float, str]]:
+    """(weight, reason) per kind of tell among the findings, heaviest first."""
+    t = templates()
+    allowed = set(detectors)
+    groups: dict[object, list[Finding]] = {}
+    chosen: dict[object, dict] = {}
+    for f in findings:
+        if f.detector not in allowed:
+            continue
+        tpl = _template_for(f, t["tells"])
+        if tpl is None:
+            continue
+        key = tpl.get("group", t["tells"].index(tpl))  # templates sharing a group speak as one
+        groups.setdefault(key, []).append(f)
+        chosen.setdefault(key, tpl)
+    out: list[tuple[float, str]] = []
+    for key, fs in groups.items():
+        tpl = chosen[key]
+        lang = language_name(source_language) if source_language else (_named_language(fs) or "another language")
+        seen: list[str] = []
+        for f in sorted(fs, key=lambda f: (-_SEVERITY_WEIGHT[f.severity], f.start)):
+            q = _quote(f.text, t["max_quote_words"])
+            if q not in seen:
+                seen.append(q)
+        quoted = seen[: t["max_quoted"]]
+        spans = " and ".join(quoted) if len(quoted) <= 2 else ", ".join(quoted[:-1]) + " and " + quoted[-1]
+        text = tpl["one" if len(quoted) == 1 else "many"].format(spans=spans, language=lang)
+        out.append((sum(_SEVERITY_WEIGHT[f.severity] for f in fs), text))
+    return sorted(out, key=lambda wr: -wr[0])
+
+
+def relation_reason(relation: str | None, source_language: str | None, regular: bool) -> str | None:
+    rel = templates()["relation"]
+    if relation == "translation":
+        key = "translation_regular" if regular else "translation_irregular"
+        return rel[key].format(source_language=language_name(source_language))
+    return rel.get(relation or "")
+
+
+def model_reason(p_model: float | None) -> tuple[str, bool] | None:
+    """The learned detector's reading, and whether it is decisive (high or low)."""
+    if p_model is None:
+        return None
+    m = templates()["model"]
+    if p_model >= 0.8:
+        return m["high"], True
+    if p_model <= 0.2:
+        return m["low"], True
+    return m["middle"], False
+
+
+def top_reasons(*, relation: str | None, source_language: str | None, regular: bool,
+                findings: Sequence[Finding], detectors: Iterable[str], p_model: float | None) -> tuple[str, ...]:
+    """At most ``max_reasons`` reasons: the relation, the weightiest tells, the model's reading."""
+    t = templates()
+    reasons: list[str] = []
+    rel = relation_reason(relation, source_language, regular)
+    if rel:
+        reasons.append(rel)
+    tells = tell_reasons(findings, detectors, source_language if relation == "translation" else None)
+    reasons.extend(text for _, text in tells)
+    model = model_reason(p_model)
+    if not tells:
+        reasons.append(t["no_tells"])
+    if model is not None and (model[1] or len(reasons) < 2):
+        reasons.append(model[0])
+    return tuple(reasons[: t["max_reasons"]])
