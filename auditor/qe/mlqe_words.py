@@ -43,15 +43,23 @@ class MlqeRecord:
     doc: str
 
 
+_ZERO_WIDTH = frozenset("\u200b\u200c\u200d\ufeff")  # the MLQE-PE tokeniser drops them (si, ne)
+
+
+def _skippable(ch: str) -> bool:
+    return ch.isspace() or ch in _ZERO_WIDTH
+
+
 def locate(tokens: list[str], text: str) -> list[Span] | None:
-    """Character span of each token in ``text`` (whitespace skipped), None on mismatch."""
+    """Character span of each token in ``text`` (whitespace and zero-width joiners
+    skipped), None on mismatch."""
     out, pos = [], 0
     for tok in tokens:
-        while pos < len(text) and text[pos].isspace():
+        while pos < len(text) and _skippable(text[pos]):
             pos += 1
         start = pos
         for ch in tok:
-            while pos < len(text) and text[pos].isspace() and not ch.isspace():
+            while pos < len(text) and text[pos] != ch and _skippable(text[pos]):
                 pos += 1
             if pos >= len(text) or text[pos] != ch:
                 return None
