@@ -299,6 +299,7 @@ def audit_documents(
     by_id = {d.id: d for d in seg}
     encoder = None
     pair_encoders = None
+    semantic = None  # the round-trip test's sentence encoder (see link.roundtrip)
     embed = None
     links: dict[str, Link] = {}
     if seg and (config.link or pairs):
@@ -385,6 +386,8 @@ def audit_documents(
 
     results = [replace(r, verdict=judge(r, by_id)) for r in results]
     extractors = sorted({d.extractor for d in docs if d.extractor})
+    if isinstance(semantic, _LazyEmbedder) and semantic._encoder is not None:  # a round-trip test ran
+        pair_encoders.used.setdefault(semantic._encoder.name, semantic._encoder)
     # the signature names every encoder that ran (pairs may use different ones)
     return AuditResult(tuple(results), tuple(errors), signature(config, pair_encoders, extractors=extractors))
 
