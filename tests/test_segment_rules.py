@@ -167,3 +167,14 @@ def test_malformed_table_is_a_clear_error(tmp_path, monkeypatch) -> None:
         read_rows("broken.tsv", 3)
     with pytest.raises(RuntimeError, match="text table missing"):
         read_rows("absent.tsv", 2)
+
+
+# --- a capital letter opening a sentence -------------------------------------------------------
+
+
+def test_interview_labels_and_leading_initials_open_their_sentence() -> None:
+    assert sents("Q. Why did the talks fail? A. Neither side moved.") == [
+        "Q. Why did the talks fail?", "A. Neither side moved."]
+    assert sents("It was signed. J. Smith said so.") == ["It was signed.", "J. Smith said so."]
+    # not at a sentence start, a lone capital ends its sentence before a starter
+    assert sents("They chose option A. The rest chose B.") == ["They chose option A.", "The rest chose B."]

@@ -168,6 +168,8 @@ def _is_break(line: str, m: re.Match[str], rules: _Rules) -> bool:
         # an initial: "Antony J. Blinken", "J. R. R. Tolkien", "P. Diddy", Spanish "I. A."
         if _INITIAL.match(line, nxt):
             return False
+        if _opens_sentence(line, tok_start):
+            return False  # "Q. What did he say? A. He said ...": a label or a name's initial
         cls = ab.AMBIGUOUS
     if cls is None:
         if _DOTTED.fullmatch(tok) or _SHORT_DATE.fullmatch(tok):
@@ -203,6 +205,18 @@ def _after_elision(tok: str, rules: _Rules) -> str:
                 return tok[i + 1 :]
             break
     return tok
+
+
+_SENTENCE_END = re.compile(r"(?:^|[.!?…][" + re.escape(_CLOSERS) + r"]*)$")
+
+
+def _opens_sentence(line: str, start: int) -> bool:
+    """Whether the token at ``start`` is the first of its sentence (line start, or right
+    after a terminator)."""
+    before = line[:start].rstrip()
+    while before and before[-1] in _OPENERS:
+        before = before[:-1].rstrip()
+    return _SENTENCE_END.search(before) is not None
 
 
 def _is_attribution(line: str, m: re.Match[str], nxt: int) -> bool:
