@@ -207,15 +207,18 @@ def _after_elision(tok: str, rules: _Rules) -> str:
     return tok
 
 
-_SENTENCE_END = re.compile(r"(?:^|[.!?…][" + re.escape(_CLOSERS) + r"]*)$")
+_SENTENCE_END = re.compile(r"[.!?…][" + re.escape(_CLOSERS) + r"]*$")
 
 
 def _opens_sentence(line: str, start: int) -> bool:
     """Whether the token at ``start`` is the first of its sentence (line start, or right
-    after a terminator)."""
-    before = line[:start].rstrip()
+    after a terminator). Looks back a bounded window: long lines hold thousands of initials."""
+    lo = max(0, start - 24)
+    before = line[lo:start].rstrip()
     while before and before[-1] in _OPENERS:
         before = before[:-1].rstrip()
+    if not before:
+        return lo == 0
     return _SENTENCE_END.search(before) is not None
 
 
