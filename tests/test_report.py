@@ -697,12 +697,10 @@ def _chromium() -> str | None:
     return shutil.which("chromium") or shutil.which("chromium-browser")
 
 
-@pytest.mark.skipif(_chromium() is None, reason="headless Chromium not installed")
-def test_html_fits_an_800_pixel_window(scraped, tmp_path):
-    """Measured in a real browser: no table is wider than an 800-pixel window."""
+def _width_at_800(page: str, tmp_path: Path) -> tuple[int, float]:
+    """(page scroll width, right edge of the widest table) of ``page`` in an 800-pixel window."""
     import subprocess
 
-    page = render_html(scraped)
     probe = (
         '<script>document.body.setAttribute("data-fit", document.documentElement.scrollWidth + "/" + '
         'Math.max(...[...document.querySelectorAll("table")].map(t => t.getBoundingClientRect().right)));</script>'
@@ -710,16 +708,40 @@ def test_html_fits_an_800_pixel_window(scraped, tmp_path):
     page = re.sub(r'<meta http-equiv="Content-Security-Policy"[^>]*>', "", page).replace("</body>", probe + "</body>")
     f = tmp_path / "page.html"
     f.write_text(page, encoding="utf-8")
-    profile = tmp_path / "profile"
     out = subprocess.run(
         [_chromium(), "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
          "--disable-background-networking", "--disable-component-update", "--disable-sync",
-         f"--user-data-dir={profile}", "--window-size=800,2000", "--dump-dom", f.as_uri()],
+         f"--user-data-dir={tmp_path / 'profile'}", "--window-size=800,2000", "--dump-dom", f.as_uri()],
         capture_output=True, text=True, timeout=120,
     ).stdout
     m = re.search(r'data-fit="(\d+)/([\d.]+)"', out)
     assert m, out[-500:]
-    scroll_width, widest_table = int(m.group(1)), float(m.group(2))
+    return int(m.group(1)), float(m.group(2))
+
+
+@pytest.mark.skipif(_chromium() is None, reason="headless Chromium not installed")
+def test_html_fits_an_800_pixel_window(scraped, tmp_path):
+    """Measured in a real browser: no table is wider than an 800-pixel window."""
+    scroll_width, widest_table = _width_at_800(render_html(scraped), tmp_path)
+    assert scroll_width <= 800 and widest_table <= 800, (scroll_width, widest_table)
+
+
+@pytest.mark.skipif(_chromium() is None, reason="headless Chromium not installed")
+def test_batch_report_fits_an_800_pixel_window(tmp_path):
+    from auditor.batch.site_report import build_site_report
+    from auditor.batch.store import Store
+
+    long_text = "A sentence with a long unbroken token " + "x" * 300
+    st = Store(str(tmp_path))
+    st.add_results([{"id": f"a{k}", "path": f"crawl/{'0123456789abcdef' * 6}-{k}.html", "url": None,
+                     "site": "example.org", "title": None, "status": "audited", "verdict": "machine_translation",
+                     "p_mt": 0.9, "language": "en", "n_findings": 1, "n_major": 1, "cluster": "a0", "cluster_size": 1,
+                     "result": {"id": f"a{k}", "verdict": {"evidence": [long_text]},
+                                "findings": [{"start": 0, "end": 3, "category": "accuracy/date", "severity": "major",
+                                              "detector": "dates", "message": long_text, "text": long_text}]}}
+                    for k in range(3)])
+    st.close()
+    scroll_width, widest_table = _width_at_800(build_site_report(str(tmp_path / "audit.sqlite")), tmp_path)
     assert scroll_width <= 800 and widest_table <= 800, (scroll_width, widest_table)
 
 

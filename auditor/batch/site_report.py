@@ -31,13 +31,13 @@ SEVERITY_WEIGHT = {"minor": 1, "major": 5, "critical": 10}
 # between words, and only long tokens (URLs, paths, ids: class "token") break anywhere.
 CSS = """
 *{box-sizing:border-box}
-body{font:14px/1.45 system-ui,sans-serif;margin:2em auto;max-width:1100px;color:#222;padding:0 1em}
+body{font:14px/1.45 system-ui,sans-serif;margin:2em auto;max-width:1100px;color:#222;padding:0 1em;overflow-wrap:break-word}
 h1{font-size:1.6em}h2{margin-top:2em;border-bottom:1px solid #ccc}h3{margin-bottom:.3em}
 table{border-collapse:collapse;margin:.5em 0 1em;max-width:100%}
 td,th{border:1px solid #ddd;padding:3px 7px;text-align:left;vertical-align:top;overflow-wrap:break-word;word-break:normal}
 th{background:#f4f4f4}td.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 .token{overflow-wrap:anywhere}.nowrap{white-space:nowrap}
-table.findings{width:100%}
+table.findings{width:100%;table-layout:fixed}
 .err{color:var(--crit)}.muted{color:#777}.charts{display:flex;flex-wrap:wrap;gap:2em}
 figure{margin:0;max-width:100%}figcaption{font-weight:bold;margin-bottom:.3em}svg{max-width:100%;height:auto}
 section.article{border-top:1px solid #eee;padding-top:.5em}
@@ -263,8 +263,11 @@ def _article_section(db: sqlite3.Connection, aid: str) -> str:
         "ORDER BY CASE severity WHEN 'critical' THEN 0 WHEN 'major' THEN 1 ELSE 2 END, start LIMIT ?",
         (aid, MAX_FINDINGS_SHOWN)).fetchall()
     if findings:
-        parts.append('<table class="findings"><tr><th>severity</th><th>category</th><th>text</th><th>source</th>'
-                     "<th>message</th></tr>")
+        # fixed layout: column widths do not depend on the longest token, so a 300-character
+        # URL in a finding wraps inside its cell instead of widening the page
+        parts.append('<table class="findings"><colgroup><col style="width:12%"><col style="width:16%">'
+                     '<col style="width:26%"><col style="width:18%"><col style="width:28%"></colgroup>'
+                     "<tr><th>severity</th><th>category</th><th>text</th><th>source</th><th>message</th></tr>")
         for cat, sev, text, msg, src in findings:
             parts.append(f"<tr><td>{_badge(sev)}</td><td>{esc(cat).replace('/', '/<wbr>')}</td><td>{esc(text)}</td>"
                          f"<td>{esc(src)}</td><td>{esc(msg)}</td></tr>")

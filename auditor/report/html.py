@@ -42,7 +42,7 @@ CSS = """
 :root{--ink:#1b1b1b;--muted:#5c5f66;--rule:#dcdcdc;--paper:#fff;--bg:#f3f2ee;--accent:#0b3d91}
 *{box-sizing:border-box}
 html{background:var(--bg)}
-body{margin:0;color:var(--ink);font:15px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif}
+body{margin:0;color:var(--ink);font:15px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif;overflow-wrap:break-word}
 main{max-width:1200px;margin:0 auto;padding:28px 36px 64px;background:var(--paper);min-height:100vh}
 h1,h2,h3{font-family:Georgia,"Times New Roman",serif;font-weight:700;line-height:1.25}
 h1{font-size:2rem;margin:0 0 6px;padding-bottom:8px;border-bottom:3px double var(--ink)}
