@@ -52,3 +52,11 @@ def test_terminal_report_says_qe_not_available(files, capsys, monkeypatch):
     assert "QE not available for en→es" in out
     assert "QE n/a" in out
     assert "QE 0." in out  # the covered en→de translation still has its score
+
+
+def test_html_report_says_qe_not_available(files, tmp_path, capsys):
+    en, es, de = files
+    out = tmp_path / "r.html"
+    assert main(["compare", en, es, de, "--segmented", "--html", str(out), "--quiet"]) == 0
+    html = out.read_text(encoding="utf-8")
+    assert "QE not available for en→es" in html or "QE not available for en&#8594;es" in html
