@@ -291,6 +291,7 @@ def _omission(d: Draft, c: Context) -> bool:
     cands = []
     for k in range(1, len(bounds)):  # never the first clause: the sentence keeps its start
         a, b = bounds[k], bounds[k + 1] if k + 1 < len(bounds) else end
+        b = b - 1 if d.text[b - 1:b] == " " else b  # the next clause keeps the space before it
         cut_a = a - 1 if d.text[a - 1:a] == " " and d.text[a] not in ",;" else a
         n = len(word_spans(d.text[cut_a:b]))
         if 2 <= n and words_all - n >= max(4, words_all // 2) and d.free(cut_a, b):
@@ -310,6 +311,7 @@ def _duplication(d: Draft, c: Context) -> bool:
     cands = []
     for k in range(1, len(bounds)):  # never the first clause: the sentence keeps its start
         a, b = bounds[k], bounds[k + 1] if k + 1 < len(bounds) else end
+        b = b - 1 if d.text[b - 1:b] == " " else b  # the next clause keeps the space before it
         a = a - 1 if d.text[a - 1:a] == " " and d.text[a] not in ",;" else a
         if 2 <= len(word_spans(d.text[a:b])) <= 12 and d.free(a, b):
             cands.append((a, b))
