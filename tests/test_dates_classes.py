@@ -140,3 +140,20 @@ def test_unreadable_source_date_is_said_in_the_evidence(monkeypatch):
     found = _check(["The accord was signed on 31 June 2023."], ["El acuerdo se firmó el día treinta y uno de junio de 2023."], "es")
     assert [f.evidence["rule"] for f in found] == ["impossible-day"]
     assert "not compared" in str(found[0].evidence["source_dates_unread"])
+
+
+def test_dateparser_readings_must_print_year_and_day():
+    # dateparser completes "20日" (the 20th) into a full date; the source never printed one
+    assert dates_fallback.read_full_dates("在２０日，他说。", "zh") == ()
+    got = dates_fallback.read_full_dates("会谈于２０２３年６月１８日举行。", "zh")
+    assert [(m.year, m.month, m.day) for m in got] == [(2023, 6, 18)]
+
+
+def test_same_digits_in_the_source_are_no_change():
+    assert not _check(["The decree is dated 10.04.2022."], ["Указ датований 10.04.2022."], "uk")
+
+
+def test_a_day_the_source_prints_is_not_called_changed_when_dateparser_read_part_of_it():
+    found = _check(["The referendum of 17 March 1991 was ignored on 8 December 1991."],
+                   ["Referendum ze 17. března 1991 bylo 8. prosince 1991 ignorováno."], "cs")
+    assert [f.evidence["rule"] for f in found] == []

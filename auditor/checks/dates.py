@@ -195,11 +195,13 @@ def _check_source(em: _Emitter, seg: Segment, mentions: list[DateMention], src_t
                   src_lang: str, year_hint: int | None, src_year: int | None) -> None:
     """Dates and weekdays that disagree with the aligned source sentence."""
     src = find_dates(src_text, src_lang) if src_lang in LANGS else []
+    fallback_read = False
     if any(m.has_day for m in mentions) and not any(s.has_day for s in src) and looks_dated(src_text):
         # The grammar read no full date in a source sentence that may hold one: ask
         # dateparser (any language) rather than let the comparison lapse unsaid.
         extra = read_full_dates(src_text, src_lang)
         if extra:
+            fallback_read = True
             src = src + list(extra)
             em.notes[seg.index] = {"source_dates_read_by": fallback_name()}
         else:
@@ -213,6 +215,8 @@ def _check_source(em: _Emitter, seg: Segment, mentions: list[DateMention], src_t
     src_months = {s.month for s in src if s.month}
     for m in mentions:
         if m.has_day and src_days and "impossible-day" not in m.flags:
+            if m.form == "numeric" and m.text in src_text:
+                continue  # the source prints the same digits: read alike or not, nothing changed
             same = [s for s in src_days if (s.month, s.day) == (m.month, m.day)]
             if same:
                 s = same[0]
@@ -223,6 +227,8 @@ def _check_source(em: _Emitter, seg: Segment, mentions: list[DateMention], src_t
                 continue
             if m.month in src_months and _day_in_text(m.day, src_text):  # type: ignore[arg-type]
                 continue  # a range such as "del 18 al 20 de junio"
+            if fallback_read and _day_in_text(m.day, src_text):  # type: ignore[arg-type]
+                continue  # dateparser may have read only some of the source's dates
             s = src_days[0] if len(src_days) == 1 else None
             if s is None:
                 # Several source dates, none equal: only speak when the day number is absent.

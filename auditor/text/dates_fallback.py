@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
+import unicodedata
 import warnings
 from functools import lru_cache
 
@@ -84,10 +85,26 @@ def read_full_dates(text: str, lang: str) -> tuple[DateMention, ...] | None:
     out: list[DateMention] = []
     pos = 0
     for sub, when in found or []:
-        start = text.find(sub, pos)
+        start = text.find(sub, pos) if sub else -1
         if start < 0:
             continue
         pos = start + len(sub)
+        if not _written_out(sub, when.year, when.day):
+            continue
         out.append(DateMention(start, pos, sub, lang, "dateparser", when.year, when.month, when.day,
                                weekday=None))
     return tuple(out)
+
+
+def _written_out(sub: str, year: int, day: int) -> bool:
+    """Whether the matched text itself prints the year and the day in digits.
+
+    dateparser completes what is missing ("在２０日" becomes a full date with a year taken
+    from elsewhere, Chinese numerals "六四" a day); a date the source does not print in
+    full is no ground for saying the reprint changed it.
+    """
+    norm = unicodedata.normalize("NFKC", sub)
+    if not re.search(rf"(?<!\d){year}(?!\d)", norm):
+        return False
+    rest = re.sub(rf"(?<!\d){year}(?!\d)", " ", norm, count=1)
+    return re.search(rf"(?<!\d)0?{day}(?!\d)", rest) is not None
