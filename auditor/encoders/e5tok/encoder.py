@@ -39,9 +39,15 @@ class TokenStates:
     tokens: Tokenized
     layers: tuple[int, ...]
     states: np.ndarray  # float32 (n_layers, n_tokens, hidden), every token incl. <s>, prefix, </s>
+    num_layers: int = 12  # the model's depth, so that -1 names the last layer
 
     def layer(self, layer: int) -> np.ndarray:
-        return self.states[self.layers.index(layer)]
+        n = self.layers
+        if layer < 0:
+            layer += self.num_layers + 1
+        if layer not in n:
+            raise ValueError(f"layer {layer} was not computed (have {', '.join(map(str, n))})")
+        return self.states[n.index(layer)]
 
     def text_states(self, layer: int) -> np.ndarray:
         """States of the text's own tokens (no specials, no prefix) at ``layer``."""
@@ -161,7 +167,7 @@ class E5TokenEncoder:
                 st = outs[windows[0][0]]
             else:
                 st = _stitch(t, windows, outs, wmax)
-            result.append(TokenStates(t, want, st))
+            result.append(TokenStates(t, want, st, self.num_layers))
         return result
 
     def embed(self, texts: Sequence[str] | str, kind: str = "passage") -> np.ndarray:
