@@ -48,6 +48,12 @@ def test_text_mode_says_text_only(capsys):
     assert "text-only" in out and "FAIL" in out
 
 
+def test_fail_line_names_the_short_name_and_the_file(capsys):
+    main(["check", str(MT_REPRINT)])
+    fail = next(line for line in capsys.readouterr().out.splitlines() if line.startswith("FAIL"))
+    assert fail.startswith(f"FAIL 004 ({MT_REPRINT}): "), fail
+
+
 def test_sarif_and_junit_outputs_are_deterministic(tmp_path, capsys):
     a, b = tmp_path / "a.sarif", tmp_path / "b.sarif"
     assert main(["check", str(MT_REPRINT), "--format", "sarif", "-o", str(a)]) == 1

@@ -65,7 +65,7 @@ def test_default_gate_fails_on_major_and_critical(clean_result: AuditResult) -> 
     assert not out.passed
     assert {f.severity for _, f in out.failing} == {"major", "critical"}
     assert {d for d, _ in out.failing} == {"worldys-004"}
-    assert out.reasons == ["worldys-004: 3 findings at or above major (1 critical, 2 major)"]
+    assert out.reasons == ["worldys-004 (examples/sample/worldys-004.txt): 3 findings at or above major (1 critical, 2 major)"]
     assert out.failed("worldys-004") and not out.failed("copy-001")
     assert exit_code(clean_result, out) == 1
 
@@ -79,6 +79,29 @@ def test_fail_on_boundaries(clean_result: AuditResult, fail_on: str, n_failing: 
     out = evaluate(clean_result, GateConfig(fail_on=fail_on))
     assert len(out.failing) == n_failing
     assert set(out.document_reasons) == failing_docs
+
+
+def _renamed(res: AuditResult, old: str, new_id: str, path: str) -> AuditResult:
+    """``res`` with document ``old`` given a scraped-file id and path."""
+    docs = []
+    for d in res.documents:
+        if d.id == old:
+            sd = d.doc
+            sd = replace(sd, document=replace(sd.document, id=new_id, path=path))
+            d = replace(d, doc=sd)
+        docs.append(d)
+    return replace(res, documents=tuple(docs))
+
+
+def test_gate_messages_use_the_short_name_and_the_path(clean_result: AuditResult) -> None:
+    path = "examples/blinken-2023-06/004_acf96132f0f084c7.txt"
+    res = _renamed(clean_result, "worldys-004", "004_acf96132f0f084c7", path)
+    out = evaluate(res, GateConfig())
+    assert out.reasons == [f"004 ({path}): 3 findings at or above major (1 critical, 2 major)"]
+    assert "acf96132" not in out.reasons[0].split("(")[0]  # the hash only appears inside the path
+    assert out.failed("004_acf96132f0f084c7")  # decisions stay keyed by the full id
+    res = _renamed(clean_result, "worldys-004", "004_acf96132f0f084c7", "-")
+    assert evaluate(res, GateConfig()).reasons[0].startswith("004 (standard input): ")
 
 
 def test_no_findings_passes() -> None:
@@ -117,7 +140,7 @@ def test_min_qe(clean_result: AuditResult) -> None:
     assert evaluate(clean_result, replace(cfg, min_qe=0.58)).passed  # boundary: not below
     out = evaluate(clean_result, replace(cfg, min_qe=0.6))
     assert not out.passed
-    assert out.reasons == ["worldys-004: QE score 0.58 below the minimum 0.60"]  # docs without QE untouched
+    assert out.reasons == ["worldys-004 (examples/sample/worldys-004.txt): QE score 0.58 below the minimum 0.60"]  # docs without QE untouched
 
 
 def test_max_p_mt(clean_result: AuditResult) -> None:

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..types import AuditResult, Finding, severity_rank
+from ..report.common import short_names
+from ..types import AuditResult, DocumentResult, Finding, severity_rank
 from .config import GateConfig
 
 EXIT_PASS = 0
@@ -58,6 +59,19 @@ def _fmt(x: float) -> str:
     return f"{x:.2f}"
 
 
+def document_label(dr: DocumentResult, names: dict[str, str]) -> str:
+    """How gate messages name a document: the reports' short name plus the file path.
+
+    The short name is what the terminal and HTML reports call the article ("004"); the
+    path is what an editor opens to fix it. Standard input has no path to name.
+    """
+    name = names.get(dr.id, dr.id)
+    path = dr.doc.document.path
+    if not path or path == name:
+        return name
+    return f"{name} ({'standard input' if path == '-' else path})"
+
+
 def evaluate(result: AuditResult, config: GateConfig) -> GateOutcome:
     """Decide the gate for ``result`` under ``config`` (deterministic, no I/O)."""
     threshold = severity_rank(config.fail_on)
@@ -66,6 +80,8 @@ def evaluate(result: AuditResult, config: GateConfig) -> GateOutcome:
     failing: list[tuple[str, Finding]] = []
     accepted: list[tuple[str, Finding, str]] = []
     doc_reasons: dict[str, list[str]] = {}
+    names = short_names(result)
+    labels: dict[str, str] = {}
 
     for d in result.documents:
         mine: list[str] = []
@@ -93,11 +109,12 @@ def evaluate(result: AuditResult, config: GateConfig) -> GateOutcome:
             mine.append(f"machine-translation probability {_fmt(p_mt)} above the maximum {_fmt(config.max_p_mt)}")
         if mine:
             doc_reasons[d.id] = mine
+            labels[d.id] = document_label(d, names)
 
     for err in result.errors:
         doc_reasons.setdefault(err.path, []).append(f"could not be read: {err.reason}")
 
-    reasons = [f"{doc}: {why}" for doc, whys in doc_reasons.items() for why in whys]
+    reasons = [f"{labels.get(doc, doc)}: {why}" for doc, whys in doc_reasons.items() for why in whys]
     warnings = [
         f"accepted finding {a.id} ({a.reason}) matches no finding in this run; "
         "remove it from the config if the text was fixed"
