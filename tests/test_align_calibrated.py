@@ -183,3 +183,21 @@ def test_use_and_e5_agree_on_a_real_merge() -> None:
         got = beads(align(doc(en, "en"), doc(rep, "es"), encoder=enc))
         assert ((3, 4, 5), (3,)) in got, name
         assert ((9,), ()) in got, name
+
+
+def test_unrelated_and_tiny_pairs_with_use() -> None:
+    """Weak matches are not inflated into links: the scale falls back to USE's reference."""
+    use = get_encoder("use")
+    es = [
+        "El Banco Central Europeo mantuvo sin cambios los tipos de interés.",
+        "Las lluvias torrenciales inundaron varios pueblos del norte.",
+        "El museo abrió sus puertas al público el sábado.",
+    ]
+    al = align(doc(STORY, "en"), doc(es, "es"), encoder=use)
+    assert sum(1 for p in al.pairs if p.source and p.reprint) <= 1
+    one = align(doc(STORY[:1], "en"), doc(es[:1], "es"), encoder=use)
+    assert set(beads(one)) == {((0,), ()), ((), (0,))}
+    same = align(doc(STORY[:1], "en"),
+                 doc(["La ministra llegó a Ginebra el domingo por la noche para dos días de negociaciones."], "es"),
+                 encoder=use)
+    assert beads(same) == [((0,), (0,))]

@@ -22,7 +22,17 @@ from .dp import banded_dp
 from .params import AlignParams
 from .recover import recover_moved
 from .containment import absorb_contained, containment
-from .crosslingual import calibration_scale, embed_windows, loose_windows, margins, weighted_span_vectors
+from .crosslingual import (
+    MIN_SCALE,
+    MIN_SENTENCES,
+    calibration_scale,
+    embed_windows,
+    encoder_reference,
+    loose_windows,
+    margins,
+    reference_scale,
+    weighted_span_vectors,
+)
 from .similarity import _vectors, length_mismatch, link_shapes, span_similarity
 
 
@@ -136,12 +146,18 @@ def _align_crosslingual(
     mismatch = length_mismatch(src, rep, shapes)
     penalty = {k: params.cal_length_weight * np.maximum(mismatch[k] - params.length_tolerance, 0.0) for k in shapes}
     scale = None
+    parallel = True
+    ref = encoder_reference(enc.name)
+    tiny = ref is not None and min(n, m) < MIN_SENTENCES  # too few sentences for a background
 
     def solve() -> tuple[list[tuple[int, int, int, int]], dict, dict]:
-        nonlocal scale
-        raw, mar = margins(s_sp, r_sp, shapes)
+        nonlocal scale, parallel
+        raw, mar = margins(s_sp, r_sp, shapes, fixed_background=ref[1] if tiny else None)
         if scale is None:
-            scale = calibration_scale(mar[(1, 1)])
+            if tiny:
+                scale = ref[0]
+            else:
+                scale, parallel = reference_scale(calibration_scale(mar[(1, 1)], MIN_SCALE), ref)
         cal = {k: v / scale for k, v in mar.items()}
         anchors = find_anchors(
             cal[(1, 1)], cal[(1, 1)], min_similarity=params.cal_anchor_min, min_margin=params.cal_anchor_margin
@@ -149,7 +165,8 @@ def _align_crosslingual(
         lo, hi = band_from_anchors(anchors, n, m, params.band)
         scores = {k: cal[k] - penalty[k] for k in shapes}
         beads = banded_dp(
-            scores, n, m, shapes, lo, hi, threshold=params.cal_link_threshold, merge_penalty=params.cal_merge_penalty
+            scores, n, m, shapes, lo, hi, merge_penalty=params.cal_merge_penalty,
+            threshold=params.cal_link_threshold if parallel else params.cal_link_threshold_unrelated,
         )
         return beads, raw, cal
 

@@ -27,7 +27,45 @@ import numpy as np
 from ..encoders import Encoder
 from .similarity import cosine_matrix
 
-MIN_SCALE = 0.05  # below this the pair has no clear matches; do not blow up noise
+MIN_SCALE = 0.05  # encoders without a reference: below this there are no clear matches
+
+# What each known encoder's similarities look like on real translations: the median
+# calibration scale (mutual-best margin) and background cosine of document pairs, on
+# the development split of benchmarks/bench_align_hard.py. Used only where a document
+# pair cannot speak for itself: the scale is floored at ``SCALE_FLOOR`` of the
+# reference, and replaced by it below ``NOT_PARALLEL`` (unrelated documents have small
+# margins, and dividing by them would make noise look like matches: USE 0.15 vs 0.54 on
+# translations; see :func:`reference_scale`), and documents with fewer
+# than ``MIN_SENTENCES`` sentences on a side, whose background cannot be estimated, use
+# the reference background and scale.
+ENCODER_REFERENCE: dict[str, tuple[float, float]] = {  # prefix of encoder name: (scale, background)
+    "use": (0.54, 0.19),
+    "e5": (0.11, 0.78),
+}
+SCALE_FLOOR = 0.8
+NOT_PARALLEL = 0.5  # a pair whose scale is below this share of the reference is not a translation
+MIN_SENTENCES = 3
+
+
+def reference_scale(doc_scale: float, ref: tuple[float, float] | None) -> tuple[float, bool]:
+    """(the scale to divide margins by, whether the pair looks parallel).
+
+    The pair's own scale, floored near the encoder's typical one; the reference itself
+    when the pair's matches are too weak for a translation (its best matches are then
+    noise and must not be inflated into links; the aligner also links more strictly)."""
+    if ref is None:
+        return doc_scale, True
+    if doc_scale < NOT_PARALLEL * ref[0]:
+        return ref[0], False
+    return max(doc_scale, SCALE_FLOOR * ref[0]), True
+
+
+def encoder_reference(name: str) -> tuple[float, float] | None:
+    """(typical scale, typical background) of a known encoder, else None."""
+    for key, value in ENCODER_REFERENCE.items():
+        if name.startswith(key):
+            return value
+    return None
 
 
 def weighted_span_vectors(unit: np.ndarray, lengths: np.ndarray, max_len: int) -> dict[int, np.ndarray]:
@@ -60,10 +98,16 @@ def _background(mat: np.ndarray, axis: int) -> np.ndarray:
 
 
 def margins(
-    src: dict[int, np.ndarray], rep: dict[int, np.ndarray], shapes: Sequence[tuple[int, int]]
+    src: dict[int, np.ndarray],
+    rep: dict[int, np.ndarray],
+    shapes: Sequence[tuple[int, int]],
+    fixed_background: float | None = None,
 ) -> tuple[dict[tuple[int, int], np.ndarray], dict[tuple[int, int], np.ndarray]]:
-    """(cosines, margins) of every source run with every reprint run, per bead shape."""
+    """(cosines, margins) of every source run with every reprint run, per bead shape;
+    ``fixed_background`` replaces the documents' own background (tiny documents)."""
     raw = {(p, q): cosine_matrix(src[p], rep[q]).astype(np.float64) for p, q in shapes}
+    if fixed_background is not None:
+        return raw, {k: v - fixed_background for k, v in raw.items()}
     out = {}
     for p, q in shapes:
         row_bg = _background(raw[(p, 1)], axis=1)
@@ -72,8 +116,9 @@ def margins(
     return raw, out
 
 
-def calibration_scale(margin11: np.ndarray) -> float:
-    """Median margin of the mutual best 1-1 matches (the pair's typical true match)."""
+def calibration_scale(margin11: np.ndarray, floor: float = MIN_SCALE) -> float:
+    """Median margin of the mutual best 1-1 matches (the pair's typical true match),
+    at least ``floor``."""
     n, m = margin11.shape
     if n == 0 or m == 0:
         return 1.0
@@ -81,7 +126,7 @@ def calibration_scale(margin11: np.ndarray) -> float:
     mutual = [margin11[i, rb[i]] for i in range(n) if cb[rb[i]] == i]
     if not mutual:
         return 1.0
-    return max(float(np.median(mutual)), MIN_SCALE)
+    return max(float(np.median(mutual)), floor)
 
 
 def loose_windows(

@@ -39,6 +39,7 @@ class AlignParams:
     # divided by the pair's median mutual-best margin: 1.0 = a typical translated
     # sentence of this pair, 0.0 = unrelated), so these hold for any encoder.
     cal_link_threshold: float = 0.3
+    cal_link_threshold_unrelated: float = 0.5  # pairs whose matches are too weak for a translation
     cal_merge_penalty: float = 0.0
     cal_length_weight: float = 0.45
     cal_anchor_min: float = 0.65
@@ -57,6 +58,6 @@ class AlignParams:
             f"thr:{self.link_threshold}|merge:{self.merge_penalty}|len:{self.length_weight}/{self.length_tolerance}|len-mono:{self.length_weight_monolingual}/{self.length_tolerance_monolingual}|anchor:{self.anchor_min_similarity}"
             f"|band:{self.band}|lexw:{self.lexical_weight}|contain:{self.containment}"
             f"|recover:{self.recover_lexical}/{self.recover_crosslingual}|merge-emb:{self.merge_embedding}"
-            f"|cal:{self.cal_link_threshold}/{self.cal_merge_penalty}/{self.cal_length_weight}/{self.cal_anchor_min}"
+            f"|cal:{self.cal_link_threshold}/{self.cal_link_threshold_unrelated}/{self.cal_merge_penalty}/{self.cal_length_weight}/{self.cal_anchor_min}"
             f"/{self.cal_anchor_margin}/{self.cal_recover}/{self.cal_window_min}/r{self.refine_rounds}"
         )
