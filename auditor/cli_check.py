@@ -132,6 +132,12 @@ def _render(fmt: str, result, outcome, *, with_source: bool, to_file: bool = Fal
             "reasons": list(outcome.reasons),
             "accepted": [{"id": f.id, "reason": why} for _, f, why in outcome.accepted],
             "warnings": list(getattr(outcome, "warnings", [])),
+            "notes": list(outcome.notes),
+            "not_checked": [
+                {"id": doc_id, "check": check, "reason": why}
+                for doc_id, items in outcome.not_checked.items()
+                for check, why in items
+            ],
         }
         return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False) + "\n"
     if fmt == "sarif":
@@ -165,12 +171,14 @@ def _render_text(result, outcome, *, with_source: bool, to_file: bool = False) -
     for w in getattr(outcome, "warnings", []):
         console.print(Text(f"warning: {w}", style="yellow"))
     verdict, rest = outcome_line(outcome).split(" ", 1)
-    console.print(Text(verdict, style="bold green" if outcome.passed else "bold red"), Text(rest))
+    # one unbroken line, so a CI log or a grep sees the whole outcome
+    console.print(Text(verdict, style="bold green" if outcome.passed else "bold red"), Text(rest), soft_wrap=True)
     return buf.getvalue()
 
 
 def outcome_line(outcome) -> str:
     """``PASS …`` or ``FAIL <reasons>``: the one line a terminal, hook or CI log must show."""
+    notes = "".join(f"; {n}" for n in getattr(outcome, "notes", []))
     if outcome.passed:
-        return "PASS the draft meets the gate"
-    return "FAIL " + "; ".join(outcome.reasons)
+        return "PASS the draft meets the gate" + notes
+    return "FAIL " + "; ".join(outcome.reasons) + notes

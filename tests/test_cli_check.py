@@ -168,3 +168,30 @@ def test_check_output_file_still_prints_the_outcome(tmp_path, capsys, fmt):
     assert "\x1b" not in written  # a file gets plain text, never escape codes
     if fmt == "text":
         assert "FAIL" in written
+
+
+EN_DRAFT = "The talks lasted five hours.\nBlinken met Xi in Beijing on Monday.\nBoth sides said they made progress.\n"
+ES_SOURCE = ("Las conversaciones duraron cinco horas.\nBlinken se reunió con Xi en Pekín el lunes.\n"
+             "Ambas partes dijeron que habían avanzado.\n")
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "sarif", "junit"])
+def test_min_qe_on_an_uncovered_pair_says_it_was_not_checked(tmp_path, capsys, fmt):
+    from auditor.pipeline import AuditConfig, qe_model
+
+    model = qe_model(AuditConfig())
+    assert model is not None and not model.covers("es", "en"), "the test needs a pair the built-in QE does not cover"
+    draft, source = tmp_path / "draft.txt", tmp_path / "source.txt"
+    draft.write_text(EN_DRAFT, encoding="utf-8")
+    source.write_text(ES_SOURCE, encoding="utf-8")
+    (tmp_path / "auditor.toml").write_text("min-qe = 0.9\n", encoding="utf-8")
+    out_file = tmp_path / f"report.{fmt}"
+    code = main(["check", str(draft), "--source", str(source), "--format", fmt, "-o", str(out_file)])
+    line = capsys.readouterr().out.strip().splitlines()[-1]
+    assert code == 0, line  # a missing score does not fail the draft
+    assert line.startswith("PASS") and "min-qe not checked: QE not available for es→en" in line
+    body = out_file.read_text(encoding="utf-8")
+    assert "min-qe not checked: QE not available for es→en" in body
+    if fmt == "json":
+        gate = json.loads(body)["gate"]
+        assert gate["not_checked"] == [{"id": "draft", "check": "min-qe", "reason": "QE not available for es→en"}]

@@ -143,6 +143,52 @@ def test_min_qe(clean_result: AuditResult) -> None:
     assert out.reasons == ["worldys-004 (examples/sample/worldys-004.txt): QE score 0.58 below the minimum 0.60"]  # docs without QE untouched
 
 
+def _uncovered(res: AuditResult) -> AuditResult:
+    """The sample with the Spanish-English translation's QE declined as the model does."""
+    docs = tuple(
+        replace(d, scores=replace(d.scores, qe=None, qe_note="QE not available for es→en"))
+        if d.id == "worldys-004" else d
+        for d in res.documents
+    )
+    return replace(res, documents=docs)
+
+
+def test_min_qe_without_a_score_passes_but_says_it_did_not_run(clean_result: AuditResult) -> None:
+    g7 = finding_of(clean_result, "worldys-004", "Group of Seven")
+    res = _uncovered(clean_result)
+    cfg = GateConfig(fail_on="critical", min_qe=0.99, accept=(Accepted(g7.id, "ok"),))
+    out = evaluate(res, cfg)
+    assert out.passed  # a missing score is not a low score
+    assert "worldys-004 (examples/sample/worldys-004.txt): min-qe not checked: QE not available for es→en" in out.notes
+    assert out.not_checked["worldys-004"] == [("min-qe", "QE not available for es→en")]
+    # every article without a score says why: a copy, an article with no source
+    assert out.not_checked["copy-001"] == [("min-qe", "QE estimates translations only, and this is an edited copy")]
+    assert out.not_checked["afp-src"] == [("min-qe", "no source given")]
+    assert "worldys-004" not in evaluate(clean_result, cfg).not_checked  # a real score is checked
+    assert evaluate(res, replace(cfg, min_qe=None)).notes == []  # nothing configured, nothing to say
+    disabled = evaluate(_uncovered(clean_result), replace(cfg, disable=("qe",)))
+    assert disabled.not_checked["copy-001"] == [("min-qe", "QE is disabled")]
+
+
+def test_min_qe_not_checked_in_sarif_and_junit(clean_result: AuditResult, tmp_path: Path, sarif_validator) -> None:
+    res = _uncovered(clean_result)
+    out = evaluate(res, GateConfig(min_qe=0.5))
+    log = to_sarif(res, out, root=tmp_path)
+    assert sarif_validator.is_valid(log)
+    notes = log["runs"][0]["invocations"][0]["toolExecutionNotifications"]
+    mine = [n for n in notes if n["properties"]["documentId"] == "worldys-004"]
+    assert len(mine) == 1 and mine[0]["level"] == "note"
+    assert mine[0]["message"]["text"] == "min-qe not checked: QE not available for es→en"
+    assert any("min-qe not checked: QE not available for es→en" in n for n in log["runs"][0]["properties"]["gate"]["notes"])
+    root = ET.fromstring(to_junit(res, out, root=tmp_path).encode("utf-8"))
+    suite_props = {p.get("name"): p.get("value") for p in root.find("testsuite").find("properties")}
+    assert any("min-qe not checked: QE not available for es→en" in v for k, v in suite_props.items() if k.startswith("not-checked."))
+    case = next(c for c in root.iter("testcase") if c.get("name") == "worldys-004")
+    props = {p.get("name"): p.get("value") for p in case.find("properties")}
+    assert props == {"not-checked.1": "min-qe not checked: QE not available for es→en"}
+    assert "min-qe not checked: QE not available for es→en" in case.find("failure").text  # fails for its findings
+
+
 def test_max_p_mt(clean_result: AuditResult) -> None:
     base = GateConfig(fail_on="critical", accept=(Accepted(finding_of(clean_result, "worldys-004", "Group of Seven").id, "ok"),))
     assert evaluate(clean_result, replace(base, max_p_mt=0.934)).passed  # boundary: not above

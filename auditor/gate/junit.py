@@ -73,6 +73,10 @@ def to_junit(result: AuditResult, outcome: GateOutcome, *, root: Path | None = N
         p = ET.SubElement(props, "property")
         p.set("name", f"warning.{i + 1}")
         p.set("value", _clean(warning))
+    for i, note in enumerate(outcome.notes):  # a configured check that did not run
+        p = ET.SubElement(props, "property")
+        p.set("name", f"not-checked.{i + 1}")
+        p.set("value", _clean(note))
 
     blocking_ids = {(doc_id, f.id) for doc_id, f in outcome.failing}
     for d in docs:
@@ -83,12 +87,19 @@ def to_junit(result: AuditResult, outcome: GateOutcome, *, root: Path | None = N
         findings = _ordered(d.findings)
         p_mt = "n/a" if d.verdict is None or d.verdict.p_machine_translation is None else f"{d.verdict.p_machine_translation:.2f}"
         mode = f"verdict: {d.verdict.label} (p_mt {p_mt}, {d.verdict.mode})" if d.verdict else "verdict: none"
+        skipped = [f"{check} not checked: {why}" for check, why in outcome.not_checked.get(d.id, [])]
+        if skipped:
+            case_props = ET.SubElement(case, "properties")
+            for k, text in enumerate(skipped):
+                p = ET.SubElement(case_props, "property")
+                p.set("name", f"not-checked.{k + 1}")
+                p.set("value", _clean(text))
         if outcome.failed(d.id):
             reasons = outcome.document_reasons[d.id]
             failure = ET.SubElement(case, "failure")
             failure.set("message", _clean("; ".join(reasons)))
             failure.set("type", FAILURE_TYPE)
-            lines = [*reasons, mode]
+            lines = [*reasons, *skipped, mode]
             lines += [_line(locator, d, f) for f in findings if (d.id, f.id) in blocking_ids]
             failure.text = _clean("\n".join(lines))
         else:
@@ -96,7 +107,8 @@ def to_junit(result: AuditResult, outcome: GateOutcome, *, root: Path | None = N
             n_acc = sum(1 for f in findings if outcome.accepted_reason(d.id, f) is not None)
             lines = [
                 f"passed: no findings at or above {outcome.fail_on} "
-                f"({len(findings) - n_acc} below it, {n_acc} accepted); {mode}"
+                f"({len(findings) - n_acc} below it, {n_acc} accepted); {mode}",
+                *skipped,
             ]
             for f in findings:
                 reason = outcome.accepted_reason(d.id, f)

@@ -3,7 +3,10 @@
 The gate fails a run when a finding at or above the configured severity was not
 accepted, when a reprint's QE score falls below ``min-qe``, when a document's
 machine-translation probability exceeds ``max-p-mt``, or when an input could not be
-read at all (a gate that passes what it never saw is worse than none). Accepted
+read at all (a gate that passes what it never saw is worse than none). A ``min-qe``
+that could not be applied (no QE score: the pair is not covered, the article is a copy,
+QE is disabled) does not fail the article, but it is never silent either: the outcome
+carries a note "min-qe not checked: <why>" that every format shows. Accepted
 findings are still reported, and an acceptance that matches nothing becomes a warning,
 so stale exceptions do not pile up in the config unnoticed.
 """
@@ -38,6 +41,11 @@ class GateOutcome:
     warnings: list[str] = field(default_factory=list)
     fail_on: str = "major"
     document_reasons: dict[str, list[str]] = field(default_factory=dict)
+    #: Checks that were configured but could not run, as shown to the user
+    #: ("004 (path): min-qe not checked: QE not available for es→en").
+    notes: list[str] = field(default_factory=list)
+    #: The same per document id: ``[(check, reason)]``, e.g. ``[("min-qe", "QE not available for es→en")]``.
+    not_checked: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
 
     def failed(self, doc_id: str) -> bool:
         """True when the document ``doc_id`` fails the gate."""
@@ -72,6 +80,28 @@ def document_label(dr: DocumentResult, names: dict[str, str]) -> str:
     return f"{name} ({'standard input' if path == '-' else path})"
 
 
+_COPY_WORDS = {
+    "verbatim_copy": "a verbatim copy",
+    "edited_copy": "an edited copy",
+    "round_trip": "a round trip",
+    "same_story": "the same story, not a translation",
+}
+
+
+def qe_not_checked_reason(d: DocumentResult, config: GateConfig) -> str:
+    """Why a document has no QE score for ``min-qe`` to compare, in the user's words."""
+    s = d.scores
+    if s is not None and s.qe_note:
+        return s.qe_note  # the QE model's own answer: "QE not available for es→en"
+    if "qe" in config.disable:
+        return "QE is disabled"
+    if d.link is None:
+        return "no source given"
+    if d.link.relation != "translation":
+        return f"QE estimates translations only, and this is {_COPY_WORDS.get(d.link.relation, d.link.relation)}"
+    return "no QE score was produced (no QE model in this build, or no aligned sentence pair)"
+
+
 def evaluate(result: AuditResult, config: GateConfig) -> GateOutcome:
     """Decide the gate for ``result`` under ``config`` (deterministic, no I/O)."""
     threshold = severity_rank(config.fail_on)
@@ -82,6 +112,8 @@ def evaluate(result: AuditResult, config: GateConfig) -> GateOutcome:
     doc_reasons: dict[str, list[str]] = {}
     names = short_names(result)
     labels: dict[str, str] = {}
+    not_checked: dict[str, list[tuple[str, str]]] = {}
+    notes: list[str] = []
 
     for d in result.documents:
         mine: list[str] = []
@@ -104,6 +136,12 @@ def evaluate(result: AuditResult, config: GateConfig) -> GateOutcome:
         qe = d.scores.qe if d.scores is not None else None
         if config.min_qe is not None and qe is not None and qe < config.min_qe:
             mine.append(f"QE score {_fmt(qe)} below the minimum {_fmt(config.min_qe)}")
+        elif config.min_qe is not None and qe is None:
+            # No score is not a low score: the article is not failed for it, but the
+            # outcome says the check did not run and why.
+            why = qe_not_checked_reason(d, config)
+            not_checked.setdefault(d.id, []).append(("min-qe", why))
+            notes.append(f"{document_label(d, names)}: min-qe not checked: {why}")
         p_mt = d.verdict.p_machine_translation if d.verdict is not None else None
         if config.max_p_mt is not None and p_mt is not None and p_mt > config.max_p_mt:
             mine.append(f"machine-translation probability {_fmt(p_mt)} above the maximum {_fmt(config.max_p_mt)}")
@@ -129,6 +167,8 @@ def evaluate(result: AuditResult, config: GateConfig) -> GateOutcome:
         warnings=warnings,
         fail_on=config.fail_on,
         document_reasons=doc_reasons,
+        notes=notes,
+        not_checked=not_checked,
     )
 
 

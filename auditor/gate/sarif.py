@@ -243,6 +243,18 @@ def to_sarif(result: AuditResult, outcome: GateOutcome | None = None, *, root: P
         }
         for e in sorted(result.errors, key=lambda e: (e.path, e.reason))
     ]
+    if outcome is not None:
+        # A configured check that could not run (min-qe without a QE score) is a note,
+        # so a code-scanning UI shows that the gate did not look, not that all was well.
+        paths = {d.id: d.doc.document.path for d in result.documents}
+        for doc_id, items in sorted(outcome.not_checked.items()):
+            for check, why in items:
+                notifications.append({
+                    "level": "note",
+                    "message": {"text": f"{check} not checked: {why}"},
+                    "locations": [{"physicalLocation": {"artifactLocation": {"uri": artifact_uri(paths[doc_id], root)}}}],
+                    "properties": {"documentId": doc_id, "check": check, "notChecked": True},
+                })
     invocation: dict = {"executionSuccessful": not result.errors}
     if notifications:
         invocation["toolExecutionNotifications"] = notifications
@@ -257,6 +269,7 @@ def to_sarif(result: AuditResult, outcome: GateOutcome | None = None, *, root: P
             "failOn": outcome.fail_on,
             "reasons": list(outcome.reasons),
             "warnings": list(outcome.warnings),
+            "notes": list(outcome.notes),
         }
     run = {
         "tool": {
