@@ -757,3 +757,40 @@ def test_terminal_verdict_reasons_hang_after_their_bullet(result):
     assert block[0].startswith("  • the wording follows")
     wrapped = [line for line in block[1:] if not line.startswith("  •")][:2]
     assert wrapped and all(line.startswith("    ") for line in wrapped)  # hanging indent, never column 0
+
+
+def _with_verdict_mode(result, doc_id: str, mode: str, **link_changes):
+    docs = []
+    for dr in result.documents:
+        if dr.id == doc_id:
+            dr = dataclasses.replace(dr, verdict=dataclasses.replace(dr.verdict, mode=mode))
+            if link_changes:
+                dr = dataclasses.replace(dr, link=dataclasses.replace(dr.link, **link_changes))
+        docs.append(dr)
+    return dataclasses.replace(result, documents=tuple(docs))
+
+
+def test_verdict_basis_says_what_was_used() -> None:
+    from auditor.report.common import verdict_basis
+
+    res = sample_result()
+    by_id = {dr.id: dr for dr in res.documents}
+    assert verdict_basis(res, by_id["copy-001"]) == "compared with its source afp-src (edited copy)"
+    assert verdict_basis(res, by_id["worldys-004"]) == "compared with its source cnn-es (translation)"
+    assert verdict_basis(res, by_id["afp-src"]) == "judged from its text alone (no source in this set)"
+    # a same-language copy is judged by the text-only model, but it is not sourceless
+    copy_text = _with_verdict_mode(res, "copy-001", "text_only")
+    dr = next(d for d in copy_text.documents if d.id == "copy-001")
+    assert verdict_basis(copy_text, dr) == "judged from its text; its source afp-src is in this set (edited copy)"
+    given = _with_verdict_mode(res, "copy-001", "text_only", forced=True)
+    dr = next(d for d in given.documents if d.id == "copy-001")
+    assert verdict_basis(given, dr) == "judged from its text; its source afp-src was given (edited copy)"
+
+
+def test_html_verdict_of_a_linked_copy_does_not_say_no_source() -> None:
+    res = _with_verdict_mode(sample_result(), "copy-001", "text_only")
+    page = render_html(res)
+    section = page[page.index('id="' + anchor_ids(res)["copy-001"] + '"'):]
+    section = section[:section.index("</section>")]
+    assert "Verdict · judged from its text; its source afp-src is in this set (edited copy)" in html.unescape(section)
+    assert "no source" not in section and "text alone" not in section

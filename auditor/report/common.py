@@ -260,6 +260,42 @@ def short_names(result: AuditResult) -> dict[str, str]:
     return {i: (n if seen[n] == 1 else i) for i, n in wanted.items()}
 
 
+_RELATION_WORDS = {
+    "verbatim_copy": "verbatim copy",
+    "edited_copy": "edited copy",
+    "round_trip": "round trip",
+    "translation": "translation",
+}
+
+
+def verdict_basis(result: AuditResult, dr: DocumentResult, names: dict[str, str] | None = None) -> str:
+    """What the verdict was judged from, in words ("judged from its text; its source 001 ...").
+
+    ``Verdict.mode`` names the model that ran, not whether a source exists: a
+    same-language copy is judged by the text-only model although it is linked to its
+    source, so "no source" would misstate what the audit knew. The wording therefore
+    comes from the mode and the link together.
+    """
+    v = dr.verdict
+    names = names if names is not None else short_names(result)
+    link = dr.link if is_reprint(dr) else None
+    if link is None:
+        if v is not None and v.mode == "with_source":
+            return "compared with its source"
+        return "judged from its text alone (no source in this set)"
+    src = names.get(link.source_id, link.source_id)
+    kind = _RELATION_WORDS.get(link.relation, link.relation.replace("_", " "))
+    if v is not None and v.mode == "with_source":
+        return f"compared with its source {src} ({kind})"
+    if link.forced:
+        where = "was given"
+    elif any(d.id == link.source_id for d in result.documents):
+        where = "is in this set"
+    else:
+        where = "is known"
+    return f"judged from its text; its source {src} {where} ({kind})"
+
+
 def verdict_tally(result: AuditResult) -> dict[str, int]:
     """How many documents got each verdict label, most frequent first (ties by label order)."""
     counts: dict[str, int] = {}

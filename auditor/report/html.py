@@ -29,6 +29,7 @@ from .common import (
     severity_counts,
     short_names,
     source_of,
+    verdict_basis,
     verdict_tally,
 )
 
@@ -452,11 +453,11 @@ def _alignment_table(result: AuditResult, dr: DocumentResult) -> str:
     )
 
 
-def _verdict(dr: DocumentResult) -> str:
+def _verdict(result: AuditResult, dr: DocumentResult, names: dict[str, str]) -> str:
     v = dr.verdict
     if v is None:
         return '<div class="verdict"><div class="kicker">Verdict</div><div class="muted">No verdict.</div></div>'
-    mode = "compared with its source" if v.mode == "with_source" else "from the text alone (no source)"
+    mode = _e(verdict_basis(result, dr, names))
     evidence = "".join(f"<li>{_e(e)}</li>" for e in v.evidence)
     reasons = "".join(f"<li>{_e(r)}</li>" for r in v.reasons)
     if v.p_machine_translation is None:
@@ -534,7 +535,7 @@ def _article(result: AuditResult, dr: DocumentResult, anchors: dict[str, str]) -
         f'<div class="kicker" title="{_e(dr.id)}">{_e(names.get(dr.id, dr.id))} · findings {_counts_html(counts)}</div>\n'
         f"<h2>{title}</h2>\n"
         f'<p class="meta">{meta_html}</p>\n{relation}\n'
-        f'<div class="cols">{_verdict(dr)}<div>{_scores_dl(dr)}</div></div>\n'
+        f'<div class="cols">{_verdict(result, dr, names)}<div>{_scores_dl(dr)}</div></div>\n'
         f"<h3>Findings</h3>\n{_findings_table(result, dr, numbered, anchor)}\n"
         f'<h3>Article text</h3>\n<div class="article-text" lang="{_e(dr.doc.language)}">{_marked_text(dr, numbered, anchor)}</div>\n'
         f"{_alignment_table(result, dr)}\n</section>"
