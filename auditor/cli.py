@@ -166,6 +166,8 @@ def print_warnings(result) -> None:
         doc = dr.doc.document
         if doc.warning:
             print(f"auditor: warning: {doc.path}: {doc.warning}", file=sys.stderr)
+        if dr.link is not None and dr.link.mismatch:
+            print(f"auditor: warning: {doc.path}: {dr.link.mismatch}; nothing was checked against it", file=sys.stderr)
 
 
 def _report_path(value: str, suffix: str, stem: str) -> str:

@@ -165,6 +165,9 @@ def _render_text(result, outcome, *, with_source: bool, to_file: bool = False) -
     render_terminal(result, console, max_pairs=8)
     mode = ("checked against the source" if with_source
             else "text-only: no source given, so only text-only checks and the text-only verdict ran")
+    if with_source and any(d.link is not None and d.link.mismatch for d in result.documents):
+        mode = ("text-only: the declared source does not match the draft, so only text-only checks "
+                "and the text-only verdict ran")
     console.print(Text(f"Mode: {mode}.", style="dim"))
     for _, f, why in outcome.accepted:
         console.print(Text(f"accepted {f.id} ({f.category}, {f.text!r}): {why}", style="dim"))

@@ -339,11 +339,13 @@ def audit_documents(
         semantic = _LazyEmbedder(languages) if encoder.name.startswith("hashing") else embed
         if pairs is not None:
             for rep, src in pairs:
-                links[rep] = force_link(by_id[rep], by_id[src], pair_embedder(by_id[rep], by_id[src]), semantic)
+                pe = pair_embedder(by_id[rep], by_id[src])
+                links[rep] = force_link(by_id[rep], by_id[src], pe, semantic, encoder_name=pe.encoder.name)
         elif forced_source is not None:
             for d in seg:
                 if d.id != forced_source:
-                    links[d.id] = force_link(d, by_id[forced_source], pair_embedder(d, by_id[forced_source]), semantic)
+                    pe = pair_embedder(d, by_id[forced_source])
+                    links[d.id] = force_link(d, by_id[forced_source], pe, semantic, encoder_name=pe.encoder.name)
         else:
             links = link_documents(seg, embed, encoder_name=encoder.name, semantic_embed=semantic,
                                    pair_embed=pair_embed)
@@ -366,9 +368,16 @@ def audit_documents(
             alignment = align(source, d, encoder=enc)
             scores = score_pair(source, d, alignment)
         qe_findings: list[Finding] = []
+        # A declared source that does not look like this article's source (an unrelated
+        # text given by mistake) is shown with its alignment, but nothing is checked
+        # against it: every sentence would be an "addition" and every aligned pair noise.
+        mismatch = link.mismatch if link is not None else None
         # QE estimates translation quality: on a same-language copy it has nothing to say.
         if alignment is not None and scores is not None and config.qe and link.relation == "translation":
-            scores, qe_findings = _quality_estimate(source, d, alignment, scores, config)
+            if mismatch:
+                scores = replace(scores, qe_note=f"QE not run: {mismatch}")
+            else:
+                scores, qe_findings = _quality_estimate(source, d, alignment, scores, config)
         # The cluster is the article's story: every other input of a linked audit; with
         # declared pairs (compare --pairs) only its own source; none with --no-link.
         if pairs is not None:
@@ -377,19 +386,35 @@ def audit_documents(
             cluster = tuple(o for o in seg if o.id != d.id)
         else:
             cluster = ()
-        findings = run_checks(d, source=source, alignment=alignment, cluster=cluster, config=config,
-                              extra=qe_findings)
+        findings = run_checks(d, source=None if mismatch else source, alignment=None if mismatch else alignment,
+                              cluster=cluster, config=config, extra=qe_findings)
         results.append(DocumentResult(doc=d, link=link, alignment=alignment, scores=scores, findings=findings))
         tick("check", n + 1, len(seg))
 
     from .verdict import judge
 
-    results = [replace(r, verdict=judge(r, by_id)) for r in results]
+    results = [replace(r, verdict=_judge(r, by_id, judge)) for r in results]
     extractors = sorted({d.extractor for d in docs if d.extractor})
     if isinstance(semantic, _LazyEmbedder) and semantic._encoder is not None:  # a round-trip test ran
         pair_encoders.used.setdefault(semantic._encoder.name, semantic._encoder)
     # the signature names every encoder that ran (pairs may use different ones)
     return AuditResult(tuple(results), tuple(errors), signature(config, pair_encoders, extractors=extractors))
+
+
+def _judge(r: DocumentResult, by_id, judge):
+    """The verdict; against a declared source that does not match, judged from the text.
+
+    The with-source verdict reads the alignment's regularity, which against an
+    unrelated text measures nothing, so the article is judged as if it had no source and
+    the mismatch is the first reason and the first evidence line.
+    """
+    mismatch = r.link.mismatch if r.link is not None else None
+    if mismatch is None:
+        return judge(r, by_id)
+    v = judge(replace(r, link=None, alignment=None, scores=None), by_id)
+    note = mismatch[0].upper() + mismatch[1:] + "; judged from its text alone"
+    return replace(v, reasons=(note, *v.reasons),
+                   evidence=(note, *(e for e in v.evidence if "judged from the text alone" not in e)))
 
 
 def signature(config: AuditConfig, encoder=None, *, extractors: Sequence[str] = ()) -> str:

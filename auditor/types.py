@@ -151,6 +151,20 @@ class Link:
     evidence: dict[str, float] = field(default_factory=dict)
     forced: bool = False  # True when the user named the source (--source)
 
+    @property
+    def mismatch(self) -> str | None:
+        """The reports' sentence when a declared source does not look like the source.
+
+        Set from the linker's own test (``evidence["declared_mismatch"]``, see
+        ``auditor.link.declared_evidence``); None for every other link.
+        """
+        if not self.forced or not self.evidence.get("declared_mismatch"):
+            return None
+        n = int(self.evidence.get("declared_matched", 0))
+        m = int(self.evidence.get("declared_sentences", 0))
+        return (f"the declared source {self.source_id} does not look like the source of this article: "
+                f"only {n} of {m} sentences match")
+
 
 @dataclass(frozen=True)
 class AlignedPair:

@@ -91,6 +91,8 @@ _COPY_WORDS = {
 def qe_not_checked_reason(d: DocumentResult, config: GateConfig) -> str:
     """Why a document has no QE score for ``min-qe`` to compare, in the user's words."""
     s = d.scores
+    if d.link is not None and d.link.mismatch:
+        return d.link.mismatch
     if s is not None and s.qe_note:
         return s.qe_note  # the QE model's own answer: "QE not available for es→en"
     if "qe" in config.disable:
@@ -133,6 +135,9 @@ def evaluate(result: AuditResult, config: GateConfig) -> GateOutcome:
             )
             noun = "finding" if len(blocking) == 1 else "findings"
             mine.append(f"{len(blocking)} {noun} at or above {config.fail_on} ({counts})")
+        if d.link is not None and d.link.mismatch:
+            # Checked against nothing: a gate must not pass a draft it could not compare.
+            mine.append(f"{d.link.mismatch}; give the draft's real source or check it without --source")
         qe = d.scores.qe if d.scores is not None else None
         if config.min_qe is not None and qe is not None and qe < config.min_qe:
             mine.append(f"QE score {_fmt(qe)} below the minimum {_fmt(config.min_qe)}")

@@ -32,6 +32,11 @@ from ..types import Link, SegmentedDocument
 from . import roundtrip as rt
 from . import shingles as sh
 
+#: A declared source is called a mismatch below this fraction of the linker's own
+#: thresholds (translation share, edited-copy containment): "far below what a
+#: translation or a copy shows", not merely a partial one.
+MISMATCH_FRACTION = 0.5
+
 RELATION_RANK = {"verbatim_copy": 3, "edited_copy": 2, "round_trip": 2, "translation": 2, "same_story": 0}
 
 
@@ -281,8 +286,16 @@ def force_link(
     embed: Callable[[SegmentedDocument], np.ndarray],
     semantic_embed: Callable[[SegmentedDocument], np.ndarray] | None = None,
     config: LinkConfig = LinkConfig(),
+    *,
+    encoder_name: str | None = None,
 ) -> Link:
-    """The Link for a pair the user declared (``compare`` or ``--source``)."""
+    """The Link for a pair the user declared (``compare`` or ``--source``).
+
+    The pair is linked whatever the evidence (the user said so), but the evidence says
+    how well it holds: ``declared_mismatch`` = 1 when the source does not look like this
+    article's source on the linker's own thresholds (see :func:`declared_evidence`).
+    ``encoder_name`` picks the cross-lingual thresholds (default: ``embed.encoder``).
+    """
     if reprint.language == source.language:
         a, b = sh.shingles(reprint.text), sh.shingles(source.text)
         ca, cb = sh.containment(a, b), sh.containment(b, a)
@@ -295,7 +308,56 @@ def force_link(
             if got is not None:
                 ev.update(got)
                 relation, score = "round_trip", got["round_trip_share"]
+        if relation == "edited_copy":
+            ev.update(_declared_copy_evidence(reprint, source, b, a, max(ca, cb), config))
         return Link(reprint.id, source.id, relation, round(score, 4), ev, forced=True)
     er, es = embed(reprint), embed(source)
     share = float((er @ es.T).max(axis=1).mean()) if er.size and es.size else 0.0
-    return Link(reprint.id, source.id, "translation", round(share, 4), {"mean_best_match": round(share, 4)}, forced=True)
+    ev = {"mean_best_match": round(share, 4)}
+    name = encoder_name or getattr(getattr(embed, "encoder", None), "name", None) or "use"
+    ev.update(declared_evidence(er, es, _thresholds(name)["sentence_match"]
+                                if config.sentence_match is None else config.sentence_match, config))
+    return Link(reprint.id, source.id, "translation", round(share, 4), ev, forced=True)
+
+
+def _declared_copy_evidence(
+    reprint: SegmentedDocument,
+    source: SegmentedDocument,
+    source_shingles: frozenset[str],
+    reprint_shingles: frozenset[str],
+    containment: float,
+    config: LinkConfig,
+) -> dict[str, float]:
+    """The same test for a same-language declared source: the edited-copy containment.
+
+    The decision is the linker's (shared five-word runs, either direction); the counts
+    say it in sentences for the report: a sentence of the shorter article matches when
+    most of its five-word runs are in the other article.
+    """
+    short, other = (reprint, source_shingles) if len(reprint.segments) <= len(source.segments) else (source, reprint_shingles)
+    matched = sum(1 for seg in short.segments if sh.containment(sh.shingles(seg.text), other) >= 0.5)
+    n = len(short.segments)
+    return {"declared_matched": float(matched), "declared_sentences": float(n),
+            "declared_match_share": round(matched / n, 4) if n else 0.0,
+            "declared_mismatch": float(containment < config.edited_containment * MISMATCH_FRACTION)}
+
+
+def declared_evidence(er: np.ndarray, es: np.ndarray, sentence_match: float, config: LinkConfig) -> dict[str, float]:
+    """Whether a declared cross-language source looks like one, on the linker's own test.
+
+    The linker calls a pair a translation when at least ``translation_share`` of the
+    shorter article's sentences have a counterpart at ``sentence_match`` or above. A
+    declared source is taken as given, but one that falls below half of that share is
+    far from any translation the linker accepts (an unrelated text given by mistake);
+    ``declared_mismatch`` = 1 tells the pipeline not to report every sentence as added.
+    """
+    if not (er.size and es.size):
+        return {"declared_matched": 0.0, "declared_sentences": float(max(len(er), len(es))),
+                "declared_match_share": 0.0, "declared_mismatch": 1.0}
+    sims = er @ es.T
+    shorter = sims.max(axis=1) if len(er) <= len(es) else sims.max(axis=0)
+    matched = int((shorter >= sentence_match).sum())
+    share = matched / len(shorter)
+    return {"declared_matched": float(matched), "declared_sentences": float(len(shorter)),
+            "declared_match_share": round(share, 4),
+            "declared_mismatch": float(share < config.translation_share * MISMATCH_FRACTION)}

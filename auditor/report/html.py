@@ -528,6 +528,9 @@ def _article(result: AuditResult, dr: DocumentResult, anchors: dict[str, str]) -
             f'<p class="relation"><strong>{_e(_human(dr.link.relation).capitalize())}</strong> of '
             f"{_doc_link(anchors, dr.link.source_id, names)}{lang} · link strength {fmt_float(dr.link.score, 2)}{forced}</p>"
         )
+        if dr.link.mismatch:
+            relation += (f'\n<p class="relation mismatch sev-ink-critical">{_e(dr.link.mismatch.capitalize())}; '
+                         "nothing was checked against it.</p>")
     title = _e(d.title) if d.title else f'<span class="muted">{_e(names.get(dr.id, dr.id))}</span>'
     counts = severity_counts(dr.findings)
     return (

@@ -119,6 +119,8 @@ def _document(result: AuditResult, dr: DocumentResult, include_text: bool) -> di
             "score": _f(dr.link.score),
             "forced": dr.link.forced,
         }
+        if dr.link.mismatch:
+            out["source"]["mismatch"] = dr.link.mismatch
     else:
         out["source"] = None
     out["scores"] = _scores(dr.scores)

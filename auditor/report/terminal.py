@@ -135,6 +135,8 @@ def _source_cell(dr: DocumentResult, names: dict[str, str]) -> Text:
                         _t(names.get(dr.link.source_id, dr.link.source_id), "bold"))
     if dr.link.forced:
         out.append(" (given)", style="dim")
+    if dr.link.mismatch:
+        out.append(" — does not match", style="bold red")
     return out
 
 
