@@ -86,6 +86,19 @@ def check_detectors(names, usage_error: type[Exception]) -> None:
             raise usage_error(f"--disable: unknown detector {name!r}{hint}; known: {', '.join(known)}")
 
 
+def checked_lang(code: str | None, usage_error: type[Exception]) -> str | None:
+    """``--lang`` as an ISO 639-1 code (None when not given). An unknown code is a usage
+    error, never ignored: a wrong language silently changes every score downstream."""
+    if code is None:
+        return None
+    from .text.langid import normalize_lang
+
+    try:
+        return normalize_lang(code)
+    except ValueError as exc:
+        raise usage_error(str(exc)) from None
+
+
 def build_parser() -> argparse.ArgumentParser:
     from . import __version__
 
@@ -198,16 +211,8 @@ def _read_pairs(path: str) -> list[tuple[str, str]]:
 def _config(args: argparse.Namespace):
     from .pipeline import AuditConfig
 
-    lang = None
-    if args.lang is not None:
-        from .text.langid import normalize_lang
-
-        try:
-            lang = normalize_lang(args.lang)
-        except ValueError as exc:
-            raise UsageError(str(exc)) from None
     return AuditConfig(
-        lang=lang,
+        lang=checked_lang(args.lang, UsageError),
         source=getattr(args, "source_path", None),
         segmented=args.segmented,
         encoder=args.encoder,

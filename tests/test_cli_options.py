@@ -270,10 +270,10 @@ def test_check_reads_stdin(tmp_path) -> None:
     assert proc.returncode == 2 and proc.stderr.decode().startswith("auditor: error:")
 
 
-def test_unknown_detector_is_rejected_with_a_suggestion(capsys) -> None:
+def test_unknown_detector_is_rejected_with_a_suggestion(capsys, tmp_path) -> None:
     from auditor.pipeline import DETECTORS as PIPELINE_DETECTORS
 
-    for cmd in (["audit", A], ["compare", B, A], ["check", A]):
+    for cmd in (["audit", A], ["compare", B, A], ["check", A], ["batch", A, "--out", str(tmp_path / "bd")]):
         code, _, err = run([*cmd, "--disable", "omission"], capsys)
         assert code == 2
         lines = err.strip().splitlines()
@@ -349,20 +349,46 @@ def test_batch_options(files, capsys, tmp_path) -> None:
         (["batch", E, "--out", "b7", "--jobs", "two", *common], {2}),
         (["batch", E, "--out", "b7", "--engine", "spark", *common], {2}),
         (["batch", E, "--out", "b7", "--scheduler", "tcp://127.0.0.1:1", *common], {2}),
-        (["batch", E, "--out", "b7", "--lang", "klingon", "-q", *common], {0, 1, 2}),  # see below
+        (["batch", E, "--out", "b7", "--lang", "klingon", "-q", *common], {2}),
+        (["batch", E, "--out", "b7", "--lang", "", "-q", *common], {2}),
         (["batch", E, "--out", "b7", "--encoder", "auto"], {2}),
         (["batch", E, "--out", "b7", "--max-page-mb", "0", *common], {2}),
         (["batch", E, "--out", "b7", "--max-cluster", "-3", *common], {2}),
         (["batch", "{emptydir}", "--out", "b8", "-q", *common], {0, 1, 2}),
         (["batch", "{empty.txt}", "{binary.bin}", "--out", "b9", "-q", *common], {0, 1, 2}),
-        (["batch", E, "--out", "b7", "--disable", "nosuchdetector", "-q", *common], {0, 1, 2}),
+        (["batch", E, "--out", "b7", "--disable", "nosuchdetector", "-q", *common], {2}),
+        (["batch", E, "--out", "b7", "--disable", "spelling", "--disable", "omission", "-q", *common], {2}),
     ], files, capsys)
     assert (tmp_path / "b1" / "audit.sqlite").is_file() and (tmp_path / "b1" / "report.html").is_file()
     assert not (tmp_path / "b2" / "report.html").exists()
+    assert not (tmp_path / "b7").exists()  # rejected before anything is written
 
 
-@pytest.mark.xfail(reason="auditor batch accepts an unknown --lang (auditor/batch/cli.py does not validate it)",
-                   strict=False)
+def test_batch_lang_and_disable_are_checked_like_audit(files, capsys, monkeypatch) -> None:
+    """batch rejects what audit rejects, with audit's message (one line, exit 2), and
+    normalises a language name or code the same way."""
+    for flag, value in (("--lang", "klingon"), ("--disable", "omission"), ("--disable", "nosuchdetector")):
+        _, _, audit_err = run(["audit", A, flag, value, "-q"], capsys)
+        code, _, err = run(["batch", E, "--out", "bl", flag, value, "--encoder", "hashing", "-q"], capsys)
+        lines = err.strip().splitlines()
+        assert code == 2 and len(lines) == 1, (flag, value, err)
+        assert lines[0].split("error: ", 1)[1] == audit_err.strip().split("error: ", 1)[1], (lines, audit_err)
+    args = build_parser().parse_args(["batch", E, "--out", "bl", "--lang", "Spanish", "--disable", "qe"])
+    seen = {}
+
+    def fake_run(inputs, out, config, progress=None):  # what batch would run, without running it
+        seen["config"] = config
+        raise ValueError("stopped before the run")
+
+    import auditor.batch.runner as runner
+    from auditor.batch.cli import run_batch
+
+    monkeypatch.setattr(runner, "run_batch_audit", fake_run)
+    assert run_batch(args) == 2 and "stopped before the run" in capsys.readouterr().err
+    config = seen["config"]
+    assert config.lang == "es" and config.qe is False and "qe" not in config.disabled
+
+
 def test_batch_rejects_an_unknown_language(files, capsys) -> None:
     code, _, _ = run(["batch", E, "--out", "bl", "--lang", "klingon", "--encoder", "hashing", "-q"], capsys)
     assert code == 2

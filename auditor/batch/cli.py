@@ -45,7 +45,10 @@ def add_batch_parser(subparsers) -> argparse.ArgumentParser:
     p.add_argument("--encoder", default="use", choices=("use", "e5", "hashing"),
                    help="sentence encoder for clustering and cross-language audits (default: use)")
     p.add_argument("--no-qe", action="store_true", help="skip quality estimation")
-    p.add_argument("--disable", action="append", default=[], metavar="DETECTOR", help="skip a detector (repeatable)")
+    from ..cli import detector_names
+
+    p.add_argument("--disable", action="append", default=[], metavar="DETECTOR",
+                   help=f"skip a detector (repeatable): {', '.join(detector_names())} (qe skips quality estimation)")
     p.add_argument("--max-page-mb", type=float, default=5.0, metavar="MB",
                    help="pages larger than this are error rows (default 5)")
     p.add_argument("--max-cluster", type=int, default=8, metavar="N", help="largest cluster audited together (default 8)")
@@ -73,6 +76,13 @@ def run_batch(args: argparse.Namespace) -> int:
         return _err(f"no such file or directory: {missing[0]}")
     if os.path.exists(args.out) and not os.path.isdir(args.out):
         return _err(f"--out {args.out} is not a directory")
+    from ..cli import check_detectors, checked_lang
+
+    try:  # the same checks, and the same messages, as audit's --lang and --disable
+        lang = checked_lang(args.lang, ValueError)
+        check_detectors(args.disable, ValueError)
+    except ValueError as exc:
+        return _err(str(exc))
     if args.engine == "dask":
         try:
             import distributed  # noqa: F401
@@ -84,8 +94,9 @@ def run_batch(args: argparse.Namespace) -> int:
     from .store import StoreExists
 
     config = BatchConfig(
-        jobs=args.jobs, engine=args.engine, scheduler=args.scheduler, resume=args.resume, lang=args.lang,
-        encoder=args.encoder, qe=not args.no_qe, disabled=tuple(args.disable),
+        jobs=args.jobs, engine=args.engine, scheduler=args.scheduler, resume=args.resume, lang=lang,
+        encoder=args.encoder, qe=not args.no_qe and "qe" not in args.disable,
+        disabled=tuple(d for d in args.disable if d != "qe"),
         max_page_bytes=int(args.max_page_mb * 1024 * 1024), cluster=ClusterConfig(max_cluster=args.max_cluster),
     )
     show_progress = not (args.no_progress or args.quiet) and sys.stderr.isatty()
