@@ -210,3 +210,43 @@ def test_site_report_counts(tmp_path):
     assert "1 article from 1 site:" in html and "0 errors;" in html
     assert "1 article, 0 errors, 0 machine-translated, 1 finding." in html
     assert "1 articles" not in html and "1 sites" not in html and "1 findings" not in html
+
+
+# ---- one language-name table, one plural helper ---------------------------------------
+
+def test_language_names_come_from_one_table(tmp_path, monkeypatch):
+    """Messages of numbers, terminology and the verdict reasons name languages from
+    ``models/text/language-names.tsv``: a name changed there changes them all."""
+    from auditor.text import tables, wording
+    from auditor.verdict import reasons
+
+    assert reasons.language_name("es") == wording.language_name("es") == "Spanish"
+    assert reasons.language_name("pt-BR") == "Portuguese"
+    assert reasons.language_name(None) == reasons.language_name("und") == "in an undetermined language"
+    src = tables.text_models_dir()
+    alt = tmp_path / "text"
+    alt.mkdir()
+    for f in src.iterdir():
+        if f.is_file():
+            (alt / f.name).write_bytes(f.read_bytes())
+    names = (alt / "language-names.tsv").read_text(encoding="utf-8").replace("\tSpanish", "\tCastilian")
+    (alt / "language-names.tsv").write_text(names, encoding="utf-8")
+    monkeypatch.setenv("AUDITOR_MODELS_DIR", str(tmp_path))
+    tables.read_rows.cache_clear()
+    try:
+        assert reasons.language_name("es") == "Castilian"
+        assert "Castilian" in reasons.not_assessed_reason("es", ("en",))
+        from auditor.checks import terminology
+
+        assert terminology.language_name("es") == "Castilian"
+    finally:
+        monkeypatch.delenv("AUDITOR_MODELS_DIR")
+        tables.read_rows.cache_clear()
+
+
+def test_renderers_count_with_the_shared_helper():
+    from auditor.report import html, terminal
+
+    for mod in (html, terminal):
+        assert not hasattr(mod, "_plural")
+        assert mod.count is count

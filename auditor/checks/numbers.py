@@ -22,14 +22,13 @@ import re
 
 from ..text.dates import LANGS
 from ..text.numbers import Quantity, find_quantities, same_value
+from ..text.wording import language_name
 from ..types import Finding, Segment, SegmentedDocument
 from .base import CheckContext, make_finding
 
 NAME = "numbers"
 CATEGORY = "accuracy/number"
 
-_LANG_NAMES = {"en": "English", "es": "Spanish", "fr": "French", "de": "German", "pt": "Portuguese",
-               "it": "Italian"}
 
 # Units of measurement, in every supported language: a translator converts "10 inches"
 # to "25 centímetros" and "80 degrees" (Fahrenheit) to "27 grados", so a bare count
@@ -186,7 +185,7 @@ def _check_source(em: _Emitter, seg: Segment, rep: list[Quantity], src: list[Qua
                 s = confirmed[0]
                 em.add(seg.start + q.start, seg.start + q.end, "major",
                        f"“{q.text}” reads in English as a decimal number, {_fmt(q.value)}, but the source “{s.text}” "
-                       f"means {_fmt(thousand)}: the dot is a {_LANG_NAMES.get(src_lang, src_lang)} thousands "
+                       f"means {_fmt(thousand)}: the dot is a {language_name(src_lang)} thousands "
                        f"separator copied into English, which writes “{_fmt(thousand)}”.",
                        source_text=s.text, rule="dot-thousands-source",
                        value=q.value, source_value=s.value)

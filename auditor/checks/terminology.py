@@ -29,13 +29,12 @@ import re
 from functools import lru_cache
 
 from ..glossary import Glossary, Term, builtin_glossaries, fold, norm_lang
-from ..text.wording import join_words
+from ..text.wording import join_words, language_name
 from ..types import Finding, Segment, SegmentedDocument
 from .base import CheckContext, make_finding, segment_at
 
 NAME = "terminology"
 
-_LANG_NAMES = {"es": "Spanish", "pt": "Portuguese", "fr": "French", "de": "German", "it": "Italian"}
 _FUNCTION_WORDS = frozenset(
     "de del la las el los des du le les do da dos das degli dei di della of the a".split()
 )
@@ -95,10 +94,6 @@ def _count_source(term: Term, folded: str) -> int:
 def _has_marker(words: tuple[str, ...], folded: str) -> bool:
     """True when one of ``words`` starts a word of ``folded`` (prefix match)."""
     return any(re.search(r"(?<!\w)" + re.escape(fold(w)), folded) for w in words if w)
-
-
-def _lang_name(code: str) -> str:
-    return _LANG_NAMES.get(code, code)
 
 
 def _quote(s: str) -> str:
@@ -275,7 +270,7 @@ def _legit_chancellor(text: str, start: int, end: int, segment: Segment | None) 
 
 
 def _glossary_words(terms: tuple[Term, ...]) -> str:
-    seen = dict.fromkeys(f"{_lang_name(t.source_lang)} {_quote(t.sources[0])}" for t in terms)
+    seen = dict.fromkeys(f"{language_name(t.source_lang)} {_quote(t.sources[0])}" for t in terms)
     return join_words(seen, "or") if seen else "a source-language term"
 
 
@@ -490,7 +485,7 @@ def _source_findings(ctx: CheckContext, glossary: Glossary) -> list[Finding]:
                         make_finding(
                             doc, s, e, category=term.category, severity=term.severity,
                             message=(
-                                f"“{h.group(0)}” is a literal rendering of {_lang_name(src_lang)} "
+                                f"“{h.group(0)}” is a literal rendering of {language_name(src_lang)} "
                                 f"“{shown}”, which means {' / '.join(expected) or term.target_term}"
                                 f" here. {term.note}".strip()
                             ),

@@ -13,6 +13,7 @@ import html
 import re
 from pathlib import Path
 
+from ..text.wording import count
 from ..types import AuditResult, DocumentResult, Finding, severity_rank
 from .common import (
     SEVERITY_CSS,
@@ -204,8 +205,8 @@ def _header(result: AuditResult) -> str:
     by_sev = ", ".join(f"{counts[s]} {s}" for s in SEVERITY_ORDER)
     return (
         "<header>\n<h1>Translation audit</h1>\n"
-        f'<p class="totals">{_plural(len(result.documents), "article")} · '
-        f"{_plural(len(findings), 'finding')} ({by_sev}) · {_plural(len(result.errors), 'input error')}</p>\n"
+        f'<p class="totals">{count(len(result.documents), "article")} · '
+        f"{count(len(findings), 'finding')} ({by_sev}) · {count(len(result.errors), 'input error')}</p>\n"
         f'<p class="totals">Verdicts: {tally} · <span class="muted">{with_source} of {len(result.documents)} '
         "with their source in this set</span></p>\n"
         f'<div class="legend" aria-label="Severity legend">{legend}</div>\n</header>'
@@ -216,10 +217,6 @@ def signature_html(signature: str) -> str:
     """The signature with a line-break opportunity after each ``|``: it wraps between
     fields ("langdetect:1.0.9" stays whole), never inside a version."""
     return "|<wbr>".join(_e(part) for part in signature.split("|"))
-
-
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
 def _summary(result: AuditResult, anchors: dict[str, str]) -> str:

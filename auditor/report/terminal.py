@@ -24,6 +24,7 @@ from rich.rule import Rule
 from rich.table import Table
 from rich.text import Text
 
+from ..text.wording import count
 from ..types import AlignedPair, AuditResult, DocumentResult, Finding
 from .common import (
     SEVERITY_ORDER,
@@ -145,12 +146,12 @@ def header(result: AuditResult) -> RenderableType:
     all_findings = [f for dr in result.documents for f in dr.findings]
     counts = severity_counts(all_findings)
     line = Text.assemble(
-        f"{_plural(len(result.documents), 'article')} · {_plural(len(all_findings), 'finding')} (",
+        f"{count(len(result.documents), 'article')} · {count(len(all_findings), 'finding')} (",
         *_join(
             [Text(f"{counts[s]} {s}", style=SEVERITY_STYLE[s] if counts[s] else "dim") for s in SEVERITY_ORDER],
             ", ",
         ),
-        f") · {_plural(len(result.errors), 'input error')}",
+        f") · {count(len(result.errors), 'input error')}",
     )
     return Group(Rule(Text("Translation audit", style="bold")), line, judged_line(result))
 
@@ -225,10 +226,6 @@ def signature_block(result: AuditResult) -> RenderableType:
 def narrow_note(width: int) -> Text:
     """One line saying the terminal is too narrow for the report to read well."""
     return Text(f"Terminal is {width} columns; this report needs {NARROW_BELOW}.", style="yellow")
-
-
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
 def _join(items: list[Text], sep: str) -> list[Text | str]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-__all__ = ["plural", "count", "times", "join_words", "language_name"]
+__all__ = ["plural", "count", "times", "join_words", "language_name", "language_names"]
 
 _SIBILANT_ENDINGS = ("s", "x", "z", "ch", "sh")
 
@@ -45,11 +45,15 @@ def join_words(items: Iterable[str], conjunction: str = "and") -> str:
     return f"{', '.join(words[:-1])} {conjunction} {words[-1]}"
 
 
-def language_name(code: str | None) -> str:
-    """"Spanish" for "es" (``models/text/language-names.tsv``); an unknown code as it is."""
+def language_names() -> dict[str, str]:
+    """Code -> English name, in file order (``models/text/language-names.tsv``)."""
     from .tables import read_rows
 
+    return dict(read_rows("language-names.tsv", 2))
+
+
+def language_name(code: str | None) -> str:
+    """"Spanish" for "es" (``models/text/language-names.tsv``); an unknown code as it is."""
     if not code:
         return "an undetermined language"
-    names = dict(read_rows("language-names.tsv", 2))
-    return names.get(code.split("-")[0].lower(), code)
+    return language_names().get(code.split("-")[0].lower(), code)

@@ -15,6 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Sequence
 
+from ..text import wording
 from ..types import Finding
 
 REASONS_FILE = Path(__file__).resolve().parents[2] / "models" / "verdict" / "reasons.json"
@@ -28,10 +29,14 @@ def templates(path: str | None = None) -> dict:
 
 
 def language_name(code: str | None) -> str:
-    names = templates()["languages"]
-    if not code:
-        return names["und"]
-    return names.get(code.split("-")[0].lower(), code)
+    """The language's name as a reason says it (``models/text/language-names.tsv``).
+
+    An article whose language was not determined "is in an undetermined language"
+    (``undetermined`` in reasons.json), where a named one "is Spanish".
+    """
+    if not code or code.split("-")[0].lower() == "und":
+        return templates()["undetermined"]
+    return wording.language_name(code)
 
 
 def not_assessed_reason(language: str | None, trained: Sequence[str]) -> str:
@@ -60,7 +65,7 @@ def _template_for(f: Finding, tells: list[dict]) -> dict | None:
 
 def _named_language(findings: Iterable[Finding]) -> str | None:
     """The language the detectors' messages name most often ("literal rendering of Spanish ...")."""
-    names = [n for c, n in templates()["languages"].items() if c not in ("en", "und")]
+    names = [n for c, n in wording.language_names().items() if c != "en"]
     counts: Counter[str] = Counter()
     for f in findings:
         for n in names:
