@@ -233,3 +233,36 @@ def test_merge_cli_validates(project: Path) -> None:
         merge_cli(GateConfig(), glossaries=[project / "none.csv"])
     with pytest.raises(ConfigError, match="--disable: unknown detector 'date'.*'dates'"):
         merge_cli(GateConfig(), disable=["date"])
+
+
+# ------------------------------------------------------------------ detector names
+
+
+def test_disable_accepts_exactly_the_pipelines_detectors_and_qe(project: Path) -> None:
+    """One list of detectors: the pipeline's. The gate file, ``check --disable`` and
+    ``audit --disable`` accept the same names, and nothing else."""
+    from auditor.cli import detector_names
+    from auditor.gate.config import DETECTOR_NAMES
+    from auditor.pipeline import DETECTORS
+
+    assert DETECTOR_NAMES == (*DETECTORS, "qe") == detector_names()
+    names = ", ".join(f'"{n}"' for n in DETECTOR_NAMES)
+    write(project / "auditor.toml", f"disable = [{names}]\n")
+    assert load_config(cwd=project).disable == DETECTOR_NAMES
+    assert merge_cli(GateConfig(), disable=DETECTOR_NAMES).disable == DETECTOR_NAMES
+
+
+def test_gate_config_imports_no_heavy_library_and_no_cycle() -> None:
+    """The gate config reads the pipeline's list without loading a model library, from a
+    fresh process, whichever of the two modules is imported first."""
+    import subprocess
+    import sys
+
+    for first in ("auditor.gate.config", "auditor.pipeline", "auditor.gate"):
+        probe = (f"import sys, importlib; importlib.import_module('{first}'); import auditor.gate.config as c; "
+                 "print(len(c.DETECTOR_NAMES), sorted(m for m in ('torch', 'transformers', 'numpy', 'rich') "
+                 "if m in sys.modules))")
+        out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
+        assert out.returncode == 0, out.stderr
+        count, heavy = out.stdout.split(" ", 1)
+        assert int(count) >= 2 and heavy.strip() == "[]", (first, out.stdout)
