@@ -288,6 +288,33 @@ def test_boilerplate_predicates() -> None:
     assert bp.is_byline("by worldysnews") and not bp.is_byline("By the end of the day, it was over.")
 
 
+def test_dated_bylines_are_page_furniture_anywhere(tmp_path: Path) -> None:
+    for line in ("By J. Doe • 21 August 2023 • 8:45", "By John Ensor • 21 August 2023 • 8:45",
+                 "Por Ana de la Torre | 20/06/2023 10:00 CET", "By Jane Roe, June 19, 2023",
+                 "By J. Doe and A. Roe · Reuters · Updated 8:45 GMT", "By Jane Roe | 5 min read"):
+        assert bp.is_dated_byline(line) and bp.is_byline(line), line
+    for line in ("By the end of the day, it was over.", "By 8:45 the talks had ended • officials said",
+                 "By Monday • the talks resumed", "By Jane Roe • Reuters", "By train • 8:45",
+                 "By the numbers: 21 August 2023", "By J. Doe"):
+        assert not bp.is_dated_byline(line), line
+    body = ("Talks between the two governments resumed in Beijing on Monday after a long pause.\n\n"
+            "By J. Doe • 21 August 2023 • 8:45\n\n"
+            "Officials on both sides said the meeting had been useful and would be repeated soon.\n")
+    p = tmp_path / "story.txt"
+    p.write_text(body, encoding="utf-8")
+    docs, errors = load_documents([str(p)])
+    assert not errors
+    assert "J. Doe" not in docs[0].text and "8:45" not in docs[0].text
+    assert "resumed in Beijing" in docs[0].text and "would be repeated soon" in docs[0].text
+
+
+def test_example_corpus_has_no_dated_byline_to_drop() -> None:
+    """The new rule removes only bylines: no line of the example corpus has that shape,
+    so its ingest output is what it was."""
+    lines = [ln for f in sorted(EXAMPLES.glob("*.txt")) for ln in f.read_text(encoding="utf-8").splitlines()]
+    assert lines and [ln for ln in lines if bp.is_dated_byline(ln)] == []
+
+
 def test_segmented_keeps_lines_exactly(tmp_path: Path) -> None:
     raw = "date 2023-06-19 example.com\r\nAdvertisement\r\n\r\n  Sentence two.  \r\nSentence three.\r\n"
     p = tmp_path / "sents.txt"

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 __all__ = [
     "normalize_line",
@@ -23,6 +24,7 @@ __all__ = [
     "is_weak_footer_marker",
     "is_header_widget",
     "is_byline",
+    "is_dated_byline",
     "is_caption",
     "looks_like_sentence",
 ]
@@ -205,9 +207,76 @@ def is_header_widget(line: str) -> bool:
 
 
 def is_byline(line: str) -> bool:
-    """"by worldysnews", "Por Juan Pérez": a short credit line at the top of a story."""
+    """"by worldysnews", "Por Juan Pérez": a short credit line at the top of a story,
+    or a dated one anywhere ("By J. Doe • 21 August 2023 • 8:45", see is_dated_byline)."""
     s = line.strip()
-    return bool(_BYLINE.match(s)) and not s.endswith((".", "!", "?", ":"))
+    if bool(_BYLINE.match(s)) and not s.endswith((".", "!", "?", ":")):
+        return True
+    return is_dated_byline(s)
+
+
+# "By J. Doe • 21 August 2023 • 8:45": the credit, then fields split by a bullet, bar,
+# middle dot or dash, or a spaced hyphen or slash ("20/06/2023" is one field); a comma
+# only between the name and a date.
+_BYLINE_HEAD = re.compile(r"^(?:by|por|par|von|di)\s+(?P<rest>.+)$", re.IGNORECASE)
+_FIELD_SEP = re.compile(r"\s*[•|·—–]\s*|\s+[-/]\s+")
+_CLOCK = re.compile(r"\b\d{1,2}[:.h]\d{2}\b")
+_READING_TIME = re.compile(r"^\d{1,3}\s*(?:min|mins|minute|minutes|minuto|minutos|minuten)\.?\s+(?:read|de lectura|lesezeit|lecture)$",
+                           re.IGNORECASE)
+_MAX_NAME_WORDS = 6
+
+
+@lru_cache(maxsize=1)
+def _name_particles() -> frozenset[str]:
+    """Lowercase words a name may carry ("Ana de la Torre"): ``models/text/name-particles.txt``."""
+    from ..text.tables import read_rows
+
+    return frozenset(w for (w,) in read_rows("name-particles.txt", 1))
+
+
+def _is_name(field: str) -> bool:
+    """A person's or agency's name: capitalised words, initials and name particles."""
+    words = field.split()
+    if not 1 <= len(words) <= _MAX_NAME_WORDS or not words[0][:1].isupper():
+        return False
+    particles = _name_particles()
+    return all(w[:1].isupper() or w.casefold() in particles for w in words)
+
+
+def _is_when(field: str) -> bool:
+    """A date, a clock time or a reading time ("21 August 2023", "8:45", "Updated 8:45 GMT", "3 min read")."""
+    s = field.strip(" ,")
+    if not s:
+        return False
+    if is_header_widget(s) or _READING_TIME.match(s):
+        return True
+    words = [t for t in _TOKEN.findall(s.casefold()) if not t.isdigit()]
+    return bool(_CLOCK.search(s)) and all(w in _DATE_WORDS for w in words)
+
+
+def is_dated_byline(line: str) -> bool:
+    """A byline with a date or time: "By J. Doe • 21 August 2023 • 8:45", "Por Ana Ruiz | 20/06/2023".
+
+    The credit word, a name, then only date, time, reading-time or name fields (an agency,
+    a second author) with at least one date or time: its shape is page furniture wherever
+    it stands, and no sentence has it ("By the end of the day, it was over." has no name).
+    """
+    s = line.strip()
+    if len(s) > 160:
+        return False
+    m = _BYLINE_HEAD.match(s)
+    if not m:
+        return False
+    fields = [f.strip() for f in _FIELD_SEP.split(m.group("rest"))]
+    name, rest = fields[0], fields[1:]
+    if "," in name:  # "By J. Doe, 21 August 2023"
+        name, tail = name.split(",", 1)
+        rest = [tail.strip(), *rest]
+    if not _is_name(name.strip()):
+        return False
+    rest = [f for f in rest if f]
+    dated = [f for f in rest if _is_when(f)]
+    return bool(dated) and all(_is_when(f) or _is_name(f) for f in rest)
 
 
 def is_caption(line: str) -> bool:

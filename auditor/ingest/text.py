@@ -226,6 +226,8 @@ def clean_paragraphs(
             continue
         if _STAMP.match(s) and bp.is_header_widget(s):
             continue  # "Published June 19, 2023" anywhere in the body
+        if bp.is_dated_byline(s):
+            continue  # "By J. Doe • 21 August 2023 • 8:45" anywhere in the body
         if not title_checked:
             title_checked = True
             nxt = lines[i + 1].text if i + 1 < len(lines) else ""
