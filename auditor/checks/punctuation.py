@@ -349,8 +349,15 @@ def _inside_quote(text: str, para: tuple[int, int], pos: int, spans: list[tuple[
 
 
 def _unquoted_speech(doc: SegmentedDocument) -> list[Finding]:
-    """First-person words attributed to a third person with no quotation marks at all:
-    the quotation cannot be recovered, and the reader takes it as the reporter's voice."""
+    """First-person words attributed to a third person with no quotation marks at all.
+
+    Severity follows the MQM line between a fluency slip and distorted meaning (major:
+    "quotation unrecoverable"). Where the paragraph names the speaker ("…, Blinken
+    told reporters") the reader can still tell who says "I": the lost marks are a
+    punctuation error, minor (the realpages annotators marked both of their lost-quote
+    spans minor). A first-person paragraph that follows such a quotation with no
+    attribution of its own reads as the reporter's voice: that is major.
+    """
     out = []
     text = doc.text
     flagged_prev_para = False
@@ -372,10 +379,10 @@ def _unquoted_speech(doc: SegmentedDocument) -> list[Finding]:
                     m = None
             if m and len(speech.split()) >= 5 and _FIRST_PERSON.search(speech):
                 hits.append(j)
-                out.append(_f(doc, s, s + len(speech), "major",
+                out.append(_f(doc, s, s + len(speech), "minor",
                               "First-person words attributed to "
                               f"“{(m.group('subj') or sent[m.start():].split(',')[1].strip()).strip()}” carry no "
-                              "quotation marks: the quotation is lost and the words read as the reporter's own.",
+                              "quotation marks: where the quotation starts and ends is lost.",
                               "unquoted-speech"))
         # neighbouring first-person sentences of the same unmarked quotation
         extra = set()
@@ -391,9 +398,14 @@ def _unquoted_speech(doc: SegmentedDocument) -> list[Finding]:
                 k += 1
         for k in sorted(extra):
             s, e = sents[k]
-            out.append(_f(doc, s, e, "major",
-                          "First-person words next to an unmarked quotation, without quotation marks: "
-                          "they read as the reporter's own.", "unquoted-speech-continued"))
+            if hits:  # the speaker is named in this paragraph
+                out.append(_f(doc, s, e, "minor",
+                              "First-person words next to an unmarked quotation, without quotation marks.",
+                              "unquoted-speech-continued"))
+            else:
+                out.append(_f(doc, s, e, "major",
+                              "First-person words continuing an unmarked quotation into a paragraph that names "
+                              "no speaker: they read as the reporter's own.", "unquoted-speech-continued"))
         flagged_prev_para = bool(hits) or (flagged_prev_para and bool(extra))
     return out
 
