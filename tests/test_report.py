@@ -785,6 +785,10 @@ def test_verdict_basis_says_what_was_used() -> None:
     given = _with_verdict_mode(res, "copy-001", "text_only", forced=True)
     dr = next(d for d in given.documents if d.id == "copy-001")
     assert verdict_basis(given, dr) == "judged from its text; its source afp-src was given (edited copy)"
+    mismatched = _with_verdict_mode(res, "copy-001", "text_only", forced=True,
+                                    evidence={"declared_mismatch": 1.0, "declared_matched": 0.0, "declared_sentences": 6.0})
+    dr = next(d for d in mismatched.documents if d.id == "copy-001")
+    assert verdict_basis(mismatched, dr) == "judged from its text; the declared source afp-src does not match it"
 
 
 def test_html_verdict_of_a_linked_copy_does_not_say_no_source() -> None:

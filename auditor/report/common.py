@@ -285,6 +285,8 @@ def verdict_basis(result: AuditResult, dr: DocumentResult, names: dict[str, str]
         return "judged from its text alone (no source in this set)"
     src = names.get(link.source_id, link.source_id)
     kind = _RELATION_WORDS.get(link.relation, link.relation.replace("_", " "))
+    if link.mismatch:
+        return f"judged from its text; the declared source {src} does not match it"
     if v is not None and v.mode == "with_source":
         return f"compared with its source {src} ({kind})"
     if link.forced:
