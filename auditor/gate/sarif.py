@@ -243,6 +243,17 @@ def to_sarif(result: AuditResult, outcome: GateOutcome | None = None, *, root: P
         }
         for e in sorted(result.errors, key=lambda e: (e.path, e.reason))
     ]
+    # A draft read in a degraded way (the fallback HTML extractor ran) was still checked,
+    # but its text may hold page chrome: a warning, not an error, so the run stays valid.
+    for d in result.documents:
+        doc = d.doc.document
+        if doc.warning:
+            notifications.append({
+                "level": "warning",
+                "message": {"text": f"{doc.path}: {doc.warning}"},
+                "locations": [{"physicalLocation": {"artifactLocation": {"uri": artifact_uri(doc.path, root)}}}],
+                "properties": {"documentId": d.id, "extractor": doc.extractor},
+            })
     if outcome is not None:
         # A configured check that could not run (min-qe without a QE score) is a note,
         # so a code-scanning UI shows that the gate did not look, not that all was well.

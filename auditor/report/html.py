@@ -71,6 +71,7 @@ section.article{border-top:4px solid var(--ink);margin-top:40px;padding-top:14px
 .kicker{font-size:.8rem;text-transform:uppercase;letter-spacing:.08em;color:var(--muted);margin-bottom:2px}
 .meta{color:var(--muted);font-size:.9rem;margin:2px 0 8px;word-break:break-word}
 .relation{font-size:.95rem;margin:6px 0}
+.warning{font-size:.95rem;margin:6px 0;padding:6px 10px;border-left:4px solid #b26a00;background:#fff6e0;overflow-wrap:break-word}
 .cols{display:grid;grid-template-columns:minmax(0,1fr) minmax(0,1fr);gap:24px;margin-top:10px}
 @media (max-width:800px){.cols{grid-template-columns:1fr}main{padding:18px}}
 .verdict{border:1px solid var(--rule);border-left:5px solid var(--muted);padding:10px 14px;background:#fafafa}
@@ -528,13 +529,15 @@ def _article(result: AuditResult, dr: DocumentResult, anchors: dict[str, str]) -
         if dr.link.mismatch:
             relation += (f'\n<p class="relation mismatch sev-ink-critical">{_e(dr.link.mismatch.capitalize())}; '
                          "nothing was checked against it.</p>")
+    # an ingest problem (the fallback HTML extractor ran) is said on the article itself
+    warning = f'<p class="warning" role="note"><strong>Warning:</strong> {_e(d.warning)}</p>\n' if d.warning else ""
     title = _e(d.title) if d.title else f'<span class="muted">{_e(names.get(dr.id, dr.id))}</span>'
     counts = severity_counts(dr.findings)
     return (
         f'<section class="article" id="{anchor}">\n'
         f'<div class="kicker" title="{_e(dr.id)}">{_e(names.get(dr.id, dr.id))} · findings {_counts_html(counts)}</div>\n'
         f"<h2>{title}</h2>\n"
-        f'<p class="meta">{meta_html}</p>\n{relation}\n'
+        f'<p class="meta">{meta_html}</p>\n{warning}{relation}\n'
         f'<div class="cols">{_verdict(result, dr, names)}<div>{_scores_dl(dr)}</div></div>\n'
         f"<h3>Findings</h3>\n{_findings_table(result, dr, numbered, anchor)}\n"
         f'<h3>Article text</h3>\n<div class="article-text" lang="{_e(dr.doc.language)}">{_marked_text(dr, numbered, anchor)}</div>\n'

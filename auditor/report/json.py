@@ -6,7 +6,7 @@ to this module (``schema/report-v1.json``) and it is deterministic: keys in a fi
 order, findings sorted by position, floats rounded to 4 decimals and non-finite floats
 written as ``null`` (JSON has no NaN), so two runs on the same input diff cleanly.
 
-Keys beyond the minimal contract (``text``, ``site``, ``url``, ``segments``, the extra
+Keys beyond the minimal contract (``text``, ``site``, ``url``, ``warnings``, ``segments``, the extra
 scores, ``mode``, finding ``id``/``segment``/``evidence``, per-bead ``scores``,
 ``alignment_method`` and the top-level ``summary``) are documented in the schema.
 """
@@ -103,6 +103,8 @@ def _document(result: AuditResult, dr: DocumentResult, include_text: bool) -> di
         "date": d.date,
         "site": d.site,
         "url": d.url,
+        # problems reading the article (why the fallback HTML extractor ran): never only on stderr
+        "warnings": [d.warning] if d.warning else [],
     }
     if include_text:
         out["text"] = d.text

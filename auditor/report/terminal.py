@@ -253,6 +253,8 @@ def _article_cell(dr: DocumentResult, names: dict[str, str]) -> Text:
     fname = file_name(dr)
     if fname and fname.rsplit(".", 1)[0] != names.get(dr.id, dr.id):
         out.append_text(Text.assemble("\n", _t(fname, "dim")))
+    if d.warning:
+        out.append_text(Text("\nwarning: see below", style="yellow"))
     return out
 
 
@@ -358,6 +360,8 @@ def _summary_stacked(result: AuditResult, names: dict[str, str]) -> RenderableTy
         counts = severity_counts(dr.findings)
         shown = [Text(f"{counts[s]} {s}", style=SEVERITY_STYLE[s]) for s in SEVERITY_ORDER if counts[s]]
         lines.append(Text.assemble(Text("findings ", style="dim"), *(_join(shown, ", ") if shown else ["none"])))
+        if d.warning:
+            lines.append(Text("warning: see below", style="yellow"))
         name = _t(names.get(dr.id, dr.id), "bold")
         if dr is not result.documents[-1]:
             lines.append(Text(""))
@@ -697,6 +701,13 @@ def _doc_line(dr: DocumentResult) -> Text:
     return out
 
 
+def warning_line(result: AuditResult, dr: DocumentResult) -> Text:
+    """The article's ingest warning (why the fallback HTML extractor ran), in the report
+    itself and not only on stderr: a reader must know the text may hold page chrome."""
+    return Text.assemble(Text("Warning ", style="bold yellow"), _t(short_names(result).get(dr.id, dr.id), "bold"),
+                         Text(": ", style="dim"), _t(dr.doc.document.warning or "", "yellow"))
+
+
 def errors_table(result: AuditResult) -> Table:
     """Inputs that could not be read, with the reason, so nobody assumes they were audited."""
     table = Table(title=Text("Inputs not audited", style="bold red"), box=box.SIMPLE_HEAD, expand=True, pad_edge=False)
@@ -729,6 +740,8 @@ def renderables(
     yield summary_table(result, width)
     yield category_table(result)
     for dr in result.documents:
+        if dr.doc.document.warning:
+            yield warning_line(result, dr)
         if dr.verdict is not None and dr.verdict.reasons:
             yield reasons_block(result, dr)
         if dr.findings:
