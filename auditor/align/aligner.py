@@ -3,9 +3,12 @@
 Three passes, in the spirit of Bertalign and Vecalign:
 
 1. anchors: confident, mutually best 1-1 links kept in order (:mod:`.anchors`);
-2. a banded dynamic program near the anchors that chooses among 1-1, 1-2, 2-1, 2-2,
-   1-3, 3-1 links and 1-0 / 0-1 skips, scoring merged runs by their mean embedding and
-   normalising every similarity by its background (:mod:`.dp`, :mod:`.similarity`);
+2. a banded dynamic program near the anchors that chooses among beads of up to
+   ``max_merge`` (4) sentences a side and 1-0 / 0-1 skips, normalising every similarity
+   by its background (:mod:`.dp`, :mod:`.similarity`). Across languages the scores are
+   calibrated per document pair and merged runs are embedded as text only near the
+   first pass's skips and merges (:mod:`.crosslingual`); within one language a cut or
+   extended sentence keeps its link (:mod:`.containment`);
 3. recovery of moved sentences among what stayed unlinked (:mod:`.recover`).
 
 Every source and every reprint sentence ends up in exactly one bead.

@@ -45,8 +45,8 @@ class AlignParams:
     cal_anchor_min: float = 0.65
     cal_anchor_margin: float = 0.1
     cal_recover: float = 0.7
-    cal_window_min: float = 0.4  # a skipped sentence matching nothing this well buys no windows
-    refine_rounds: int = 2
+    cal_window_min: float = 0.55  # a skipped sentence matching nothing this well buys no windows
+    refine_rounds: int = 1
     # cross-lingual merged runs: "refine" (score merges from length-weighted means, then
     # embed as text only the windows near skips and merges of a first pass), "selective" (embed a window as text only where it holds an
     # unanchored sentence; concat accuracy at near-mean cost), "concat" (always) or "mean"
