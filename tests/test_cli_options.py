@@ -326,6 +326,17 @@ def test_qe_options(files, capsys) -> None:
     assert Path("reports/qe.json").is_file()
 
 
+def test_qe_help_has_the_coverage_note_after_the_examples(capsys) -> None:
+    """``qe --help``: options, then every example, then the note on which pairs are covered."""
+    code, out, _ = run(["qe", "--help"], capsys)
+    assert code == 0
+    after = out.splitlines()[out.splitlines().index("examples:") + 1:]
+    examples = [i for i, ln in enumerate(after) if ln.startswith("  auditor qe ")]
+    prose = [i for i, ln in enumerate(after) if ln.strip() and i not in examples]
+    assert examples and prose and max(examples) < min(prose), out
+    assert "QE not available" in " ".join(" ".join(after[i] for i in prose).split())
+
+
 # --------------------------------------------------------------------------- batch
 
 
