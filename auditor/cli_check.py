@@ -65,16 +65,10 @@ def run_check(args: argparse.Namespace, usage_error: type[Exception]) -> int:
 
     from . import pipeline
 
-    lang = None
-    if args.lang:
-        from .text.langid import normalize_lang
+    from .cli import checked_lang
 
-        try:
-            lang = normalize_lang(args.lang)
-        except ValueError as exc:
-            raise usage_error(str(exc)) from None
     audit_config = pipeline.AuditConfig(
-        lang=lang,
+        lang=checked_lang(args.lang, usage_error),  # an empty --lang is an error, as in audit
         encoder=args.encoder,
         link=args.source is not None,
         disabled=tuple(d for d in config.disable if d != "qe"),

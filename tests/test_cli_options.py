@@ -231,6 +231,7 @@ def test_check_options(files, capsys, monkeypatch) -> None:
         (["check", M, "--config", "{gate_bad.toml}"], {2}),
         (["check", M, "--config", "{gate_broken.toml}"], {2}),
         (["check", M, "--lang", "klingon"], {2}),
+        (["check", M, "--lang", ""], {2}),
         (["check", M, "--disable", "nosuchdetector"], {2}),
         (["check", M, "--qe-model", "{notamodel}"], {2}),
         (["check", M, "--glossary", "{missing}"], {2}),
