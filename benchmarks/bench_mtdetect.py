@@ -1,18 +1,28 @@
-"""Machine-translation detector on the held-out WMT22 windows (the ``eval`` split).
+"""Machine-translation detector v2 on data it was not trained or tuned on.
 
-Prints, per language pair and overall, for both modes: ROC-AUC and accuracy (at
-p >= 0.5) of machine vs human translation, with n per cell; the expected calibration
-error (10 equal-width bins) of each mode on MT vs HT; and the false-positive rate of
-the text-only mode on native English (windows of the en -> x sources; with-source is
-n/a there, native English has no source). Features come from the same cache as
-training (``~/.cache/auditor-mtdetect``); missing ones are extracted through the
-pipeline first (about a second per candidate on a busy 2-core CPU).
+Tables printed:
+
+1. **WMT22 leave-systems-out** (eval windows, MT systems and, where a pair has two, the
+   human reference never seen in training): ROC-AUC and accuracy of MT vs human
+   translation per pair, with source and text only; ECE; native English false
+   positives (eval windows of the en -> x sources) at p >= 0.5 and at the verdict
+   (text-only prior and rule tells included).
+2. **NTREX held-out documents** (dev + test of ``benchmarks/data/ntrex-split.json``):
+   share of Bergamot pt->en MT and of en->pt->en round trips judged MT text only, and of
+   the English originals (false positives).
+3. **realpages** by split (``rp_dev``: the 5 held-out stories, never tuned on; ``rp_train``
+   is shown apart, the calibration was fitted there): text-only ROC-AUC of the verdict
+   score, TPR at FPR <= 0.05 (best point of the ROC curve), TPR and FPR at the shipped
+   verdict line, faithful copies (``human_copy``) flagged; then every page with a stored
+   foreign original audited with it through the whole pipeline: the verdict label.
+4. ``--speed N``: feature-extraction throughput on N uncached WMT22 windows (documents/s).
+
+Text-only realpages scores are the verdict's formula on the page's pipeline features
+(``auditor.mtdetect.realpages``, cached); ``--check-verdict`` re-audits 6 pages and
+asserts that ``judge`` gives the same p.
 
     python benchmarks/bench_mtdetect.py [--model models/mt-detector/detector.json]
-        [--full] [--reliability] [--workers 2]
-
-``--full`` uses every eval window instead of the training budget (slow);
-``--reliability`` also prints the reliability-diagram bins of each mode.
+        [--speed 40] [--check-verdict] [--reliability] [--workers 2]
 """
 
 from __future__ import annotations
@@ -22,126 +32,249 @@ import os
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 
-import argparse
-import sys
-from pathlib import Path
+import argparse  # noqa: E402
+import math  # noqa: E402
+import sys  # noqa: E402
+import time  # noqa: E402
+from pathlib import Path  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import numpy as np  # noqa: E402
 
-from auditor.mtdetect.data import PAIRS, build_examples, subsample  # noqa: E402
-from auditor.mtdetect.extract import extract_all  # noqa: E402
+from auditor.mtdetect.data import PAIRS  # noqa: E402
 from auditor.mtdetect.metrics import accuracy, expected_calibration_error, reliability, roc_auc  # noqa: E402
 from auditor.mtdetect.model import MODEL_FILE, read_detector  # noqa: E402
 
 MODES = ("with_source", "text_only")
+SEV_WEIGHT = {"minor": 0.45, "major": 1.2, "critical": 1.6}
 
 
 def _fmt(v: float) -> str:
     return "  n/a" if v != v else f"{v:.3f}"
 
 
-def add_shipped_lexical(records: list[dict], examples: dict, detector) -> None:
+def _logit(p: np.ndarray) -> np.ndarray:
+    p = np.clip(np.asarray(p, float), 1e-6, 1 - 1e-6)
+    return np.log(p / (1 - p))
+
+
+def tells_from_features(f: dict[str, float]) -> float:
+    """The verdict's tells term from cached text-only features (no source: every counted finding is a tell).
+
+    ``sev_*`` are findings per 100 sentences of the tell detectors (QE apart; omissions
+    need a source), ``find_kinds`` the distinct (detector, category) kinds.
+    """
+    n = math.expm1(f.get("n_sentences_log", 0.0))
+    z = sum(SEV_WEIGHT[s] * f.get(f"sev_{s}", 0.0) * n / 100.0 for s in SEV_WEIGHT)
+    return min(z, 6.0) + 0.4 * f.get("find_kinds", 0.0)
+
+
+def add_shipped_lexical(records: list[dict], texts: dict[str, str], detector) -> None:
     """Set the lexical features from the detector's shipped tables (the cache has none)."""
     from auditor.mtdetect.lexical import lexical_score
     from auditor.mtdetect.train import _derive
 
     for r in records:
         _derive(r)
-        text = "\n".join(examples[r["id"]].lines)
         for name, table in detector.lexicons.items():
-            v = lexical_score(text, table)
+            v = lexical_score(texts[r["id"]], table)
             for mode in MODES:
                 if mode in r:
                     r[mode][name] = v
+        for mode in MODES:  # a table the detector does not ship must not leak from the cache
+            if mode in r:
+                for name in ("lexical_mt", "lexical_translated"):
+                    if name not in detector.lexicons:
+                        r[mode].pop(name, None)
 
 
-def evaluate(records: list[dict], detector) -> dict:
-    """Per-(pair, mode) labels and probabilities for the eval records."""
-    out: dict = {}
+def prior_of(detector) -> float:
+    """The text-only prior shift the verdict uses with this detector file."""
+    from auditor.verdict import TEXT_ONLY_PRIOR
+
+    got = detector.meta.get("training", {}).get("text_only", {}).get("verdict", {}).get("text_only_prior")
+    return float(got) if got is not None else TEXT_ONLY_PRIOR
+
+
+def verdict_z(detector, feats: dict[str, float], tells: float) -> float:
+    """The verdict's text-only log-odds (auditor.verdict.judge) from features and tells."""
+    from auditor.verdict import TELL_WEIGHT
+
+    return float(_logit(detector.models["text_only"].probability(feats)) + TELL_WEIGHT * tells + prior_of(detector))
+
+
+def wmt_table(records: list[dict], detector) -> tuple[str, dict]:
+    res: dict = {}
     for r in records:
         for mode in MODES:
-            if mode not in r:
-                continue
-            p = detector.models[mode].probability(r[mode])
-            key = "native" if r["label"] == "original" else r["pair"]
-            ys, ps = out.setdefault((key, mode), ([], []))
-            ys.append(1 if r["label"] == "mt" else 0)
-            ps.append(p)
-    return out
-
-
-def table(res: dict) -> str:
+            if mode in r:
+                key = "native" if r["label"] == "original" else r["pair"]
+                ys, ps = res.setdefault((key, mode), ([], []))
+                ys.append(1 if r["label"] == "mt" else 0)
+                ps.append(detector.models[mode].probability(r[mode]))
     lines = ["| pair | n (MT/HT) | AUC with source | acc with source | AUC text only | acc text only |",
              "|---|---|---|---|---|---|"]
     pairs = [p for p in PAIRS if (p, "text_only") in res]
-    rows = pairs + ["overall"]
-    for pair in rows:
-        cells = []
-        n_txt = ""
+
+    def pooled(mode):
+        ys = sum((res[(p, mode)][0] for p in pairs if (p, mode) in res), [])
+        ps = sum((res[(p, mode)][1] for p in pairs if (p, mode) in res), [])
+        return ys, ps
+
+    for pair in pairs + ["overall"]:
+        cells, n_txt = [], ""
         for mode in MODES:
-            if pair == "overall":
-                ys = sum((res[(p, mode)][0] for p in pairs if (p, mode) in res), [])
-                ps = sum((res[(p, mode)][1] for p in pairs if (p, mode) in res), [])
-            else:
-                ys, ps = res.get((pair, mode), ([], []))
+            ys, ps = pooled(mode) if pair == "overall" else res.get((pair, mode), ([], []))
             if mode == "text_only":
                 n_txt = f"{sum(ys)}/{len(ys) - sum(ys)}"
             cells += [_fmt(roc_auc(ys, ps)), _fmt(accuracy(ys, ps))]
         lines.append(f"| {pair} | {n_txt} | " + " | ".join(cells) + " |")
     lines.append("")
     for mode in MODES:
-        ys = sum((res[(p, mode)][0] for p in pairs if (p, mode) in res), [])
-        ps = sum((res[(p, mode)][1] for p in pairs if (p, mode) in res), [])
+        ys, ps = pooled(mode)
         lines.append(f"ECE ({mode.replace('_', ' ')}, MT vs HT, 10 bins): {expected_calibration_error(ys, ps):.3f}")
-    ys, ps = res.get(("native", "text_only"), ([], []))
-    fpr = float(np.mean(np.asarray(ps) >= 0.5)) if ps else float("nan")
-    lines.append(f"False positives on native English (text only, p >= 0.5): {_fmt(fpr)} "
-                 f"({int(np.sum(np.asarray(ps) >= 0.5))}/{len(ps)}); with source: n/a")
-    from auditor.verdict import TEXT_ONLY_PRIOR
+    nat = [r for r in records if r["label"] == "original" and r.get("corpus") == "wmt22"]
+    ps = np.array([detector.models["text_only"].probability(r["text_only"]) for r in nat])
+    zs = np.array([verdict_z(detector, r["text_only"], tells_from_features(r["text_only"])) for r in nat])
+    lines.append(f"Native English (WMT22 en sources, eval windows): p >= 0.5 {_fmt(float(np.mean(ps >= 0.5)))} "
+                 f"({int(np.sum(ps >= 0.5))}/{len(ps)}); at the verdict (prior and tells) "
+                 f"{_fmt(float(np.mean(zs >= 0)))} ({int(np.sum(zs >= 0))}/{len(zs)})")
+    return "\n".join(lines), res
 
-    z = np.log(np.clip(ps, 1e-6, 1 - 1e-6) / (1 - np.clip(ps, 1e-6, 1 - 1e-6))) + TEXT_ONLY_PRIOR if ps else np.array([])
-    n_fp = int(np.sum(z >= 0))
-    lines.append(f"False positives on native English at the verdict (text-only prior {TEXT_ONLY_PRIOR:+.1f} log-odds, "
-                 f"no rule tells): {_fmt(n_fp / len(ps) if ps else float('nan'))} ({n_fp}/{len(ps)})")
+
+def ntrex_table(records: list[dict], detector) -> str:
+    rows = {"pt->en MT (Bergamot)": [], "en->pt->en round trip": [], "English original": []}
+    for r in records:
+        if r.get("corpus") != "ntrex" or "text_only" not in r:
+            continue
+        key = ("English original" if r["label"] == "original" else
+               "en->pt->en round trip" if r["pair"] == "en-pt-en" else "pt->en MT (Bergamot)")
+        rows[key].append(verdict_z(detector, r["text_only"], tells_from_features(r["text_only"])))
+    lines = ["| NTREX held-out documents | n | judged MT (text only, verdict) |", "|---|---|---|"]
+    for k, zs in rows.items():
+        zs = np.array(zs)
+        lines.append(f"| {k} | {len(zs)} | {_fmt(float(np.mean(zs >= 0)) if len(zs) else float('nan'))} |")
     return "\n".join(lines)
 
 
-def reliability_table(res: dict) -> str:
-    lines = []
-    pairs = [p for p in PAIRS]
-    for mode in MODES:
-        ys = sum((res[(p, mode)][0] for p in pairs if (p, mode) in res), [])
-        ps = sum((res[(p, mode)][1] for p in pairs if (p, mode) in res), [])
-        lines.append(f"reliability ({mode}): bin | mean p | observed MT rate | n")
-        for lo, mp, rate, n in reliability(ys, ps):
-            lines.append(f"  [{lo:.1f}, {lo + 0.1:.1f}) | {mp:.3f} | {rate:.3f} | {n}")
+def tpr_at_fpr(y: np.ndarray, z: np.ndarray, max_fpr: float = 0.05) -> float:
+    """Best TPR over thresholds whose FPR is at most ``max_fpr``."""
+    best = 0.0
+    for t in np.unique(z):
+        called = z >= t
+        fpr = called[y == 0].mean() if (y == 0).any() else 0.0
+        if fpr <= max_fpr + 1e-12:
+            best = max(best, float(called[y == 1].mean()))
+    return best
+
+
+def realpages_table(detector, check: bool, pipeline: bool = True) -> str:
+    from auditor.mtdetect.calibrate import with_lexicons
+    from auditor.mtdetect.realpages import realpages_features
+
+    recs = realpages_features()
+    for r in recs:
+        f = with_lexicons(r["text_only"]["features"], r["text_only"]["text"], detector.lexicons)
+        r["z"] = verdict_z(detector, f, r["text_only"]["tells"])
+    lines = ["| realpages split | pages (MT/other) | ROC-AUC | TPR at FPR <= 0.05 | TPR at the verdict line | "
+             "FPR at the verdict line | human_copy flagged |", "|---|---|---|---|---|---|---|"]
+    for split in ("rp_dev", "rp_train"):
+        rs = [r for r in recs if r["split"] == split]
+        y = np.array([r["class"] == "mt" for r in rs], int)
+        z = np.array([r["z"] for r in rs])
+        copies = [r for r in rs if r["label"] == "human_copy"]
+        name = "dev (5 held-out stories)" if split == "rp_dev" else "train (12 stories, calibrated here)"
+        lines.append(f"| {name} | {int(y.sum())}/{int((1 - y).sum())} | {_fmt(roc_auc(y, z))} | {_fmt(tpr_at_fpr(y, z))} | "
+                     f"{_fmt(float((z[y == 1] >= 0).mean()))} | {_fmt(float((z[y == 0] >= 0).mean()))} | "
+                     f"{sum(r['z'] >= 0 for r in copies)}/{len(copies)} |")
+    if not pipeline:
+        lines.append("(pages with their source: run with the shipped model; the pipeline loads models/mt-detector)")
+        return "\n".join(lines)
+    lines += ["", "| page + its foreign original | split | declared pair (compare): verdict, p | "
+              "linking alone: page's link, page's verdict, source's link |", "|---|---|---|---|"]
+    from auditor.mtdetect.corpora import REALPAGES
+    from auditor.mtdetect.realpages import audit_page
+
+    called = called_linked = 0
+    src = [r for r in recs if r.get("source_id")]
+    for r in src:
+        page, _, _ = audit_page(REALPAGES, r, with_source=True)
+        v = page.verdict
+        called += v.label == "machine_translation"
+        free, _, results = audit_page(REALPAGES, r, with_source=True, declared=False)
+        called_linked += free.verdict.label == "machine_translation"
+        others = [x for x in results if x.doc.id != free.doc.id]
+        src_link = (f"{others[0].link.relation} of {others[0].link.source_id}" if others and others[0].link
+                    else "none")
+        lines.append(f"| {r['id']} ({r['source_id']}) | {r['split']} | {v.label}, {v.p_machine_translation} | "
+                     f"{free.link.relation if free.link else 'none'}, {free.verdict.label}, {src_link} |")
+    lines.append(f"MT pages called machine translation with their source declared: {called}/{len(src)}; "
+                 f"with linking alone: {called_linked}/{len(src)}")
+    if check:
+        for r in recs[:6]:
+            page, _, _ = audit_page(REALPAGES, r, with_source=False)
+            p = 1 / (1 + math.exp(-r["z"]))
+            assert abs(page.verdict.p_machine_translation - round(p, 4)) < 2e-4, (r["id"], page.verdict, p)
+        lines.append("checked: judge() on 6 re-audited pages gives the p of the formula")
     return "\n".join(lines)
+
+
+def speed(n: int) -> str:
+    from auditor.mtdetect.data import build_examples
+    from auditor.mtdetect.extract import _groups, features_of_group
+
+    groups = _groups([e for e in build_examples(native=False) if e.split == "eval"])[:n + 1]
+    features_of_group(groups[0][:1])  # load the encoder and the detectors' tables
+    t = time.perf_counter()
+    docs = 0
+    for g in groups[1:]:
+        features_of_group(g)
+        docs += len(g)
+    dt = time.perf_counter() - t
+    return (f"feature extraction (one process, both modes, uncached): {docs} documents in {dt:.1f} s = "
+            f"{docs / dt:.1f} documents/s")
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--model", default=str(MODEL_FILE))
-    ap.add_argument("--full", action="store_true")
     ap.add_argument("--reliability", action="store_true")
+    ap.add_argument("--speed", type=int, default=0, metavar="N", help="also time extraction on N windows")
+    ap.add_argument("--check-verdict", action="store_true")
+    ap.add_argument("--no-realpages", action="store_true")
     ap.add_argument("--workers", type=int, default=2, help="processes for feature extraction")
     args = ap.parse_args(argv)
     import torch
 
     torch.set_num_threads(1)
-    examples = build_examples()
-    if not args.full:
-        examples = subsample(examples)
-    ev = [e for e in examples if e.split == "eval"]
-    records = list(extract_all(ev, workers=args.workers).values())
+    from auditor.mtdetect.train import load_examples, load_records
+
     detector = read_detector(args.model)
-    add_shipped_lexical(records, {e.id: e for e in ev}, detector)
-    res = evaluate(records, detector)
-    print(f"MT detector v{detector.version} on the WMT22 eval split ({len(records)} windows of 8-15 lines)")
-    print(table(res))
+    shipped = Path(args.model).resolve() == MODEL_FILE.resolve()
+    examples = load_examples()
+    records = load_records(examples, ("eval",), workers=args.workers)
+    add_shipped_lexical(records, {e.id: "\n".join(e.lines) for e in examples}, detector)
+    print(f"MT detector v{detector.version} ({detector.meta.get('lexicon', 'plain')} lexicons)")
+    print(f"\nWMT22 leave-systems-out eval ({sum(r.get('corpus') == 'wmt22' for r in records)} documents; "
+          f"held-out systems never trained on)")
+    text, res = wmt_table([r for r in records if r.get("corpus", "wmt22") == "wmt22"], detector)
+    print(text)
     if args.reliability:
-        print(reliability_table(res))
+        for mode in MODES:
+            ys = sum((res[(p, mode)][0] for p in PAIRS if (p, mode) in res), [])
+            ps = sum((res[(p, mode)][1] for p in PAIRS if (p, mode) in res), [])
+            print(f"reliability ({mode}): bin | mean p | observed MT rate | n")
+            for lo, mp, rate, n in reliability(ys, ps):
+                print(f"  [{lo:.1f}, {lo + 0.1:.1f}) | {mp:.3f} | {rate:.3f} | {n}")
+    print()
+    print(ntrex_table(records, detector))
+    if not args.no_realpages:
+        print()
+        print(realpages_table(detector, args.check_verdict and shipped, pipeline=shipped))
+    if args.speed:
+        print()
+        print(speed(args.speed))
     return 0
 
 

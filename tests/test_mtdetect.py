@@ -58,7 +58,7 @@ def test_no_source_line_in_two_splits(fake_wmt: Path) -> None:
 
 
 def test_classes_balanced_per_window_and_native_deduplicated(fake_wmt: Path) -> None:
-    ex = mdata.build_examples(fake_wmt, pairs=("de-en",))
+    ex = mdata.build_examples(fake_wmt, pairs=("de-en",), leave_systems_out=False)
     by_window: dict[int, list[str]] = {}
     for e in ex:
         if e.pair == "de-en":
@@ -67,6 +67,57 @@ def test_classes_balanced_per_window_and_native_deduplicated(fake_wmt: Path) -> 
     assert all(labels.count("mt") == labels.count("human") == 2 for labels in by_window.values())
     natives = [e for e in ex if e.label == "original"]
     assert natives and len({e.pair for e in natives}) == 1
+
+
+def test_leave_systems_out_split(fake_wmt: Path) -> None:
+    """No MT system and no held-out reference is in both train and eval; every window is used."""
+    held = mdata.held_out_systems(fake_wmt)
+    assert held and held < {"S1", "S2", "S3"}
+    ex = mdata.build_examples(fake_wmt, pairs=("de-en",))
+    seen = {split: {e.system for e in ex if e.split == split and e.pair == "de-en"} for split in ("train", "calib", "eval")}
+    assert seen["eval"] and seen["train"]
+    assert not (seen["eval"] & (seen["train"] | seen["calib"]))
+    assert "B" in seen["eval"] and "A" in seen["train"]  # two references: the last one is held out
+    assert {e.system for e in ex if e.split == "eval" and e.label == "mt"} <= held
+    n_windows = len(mdata.windows(300, random.Random("13:de-en")))
+    assert len({e.start for e in ex if e.pair == "de-en"}) == n_windows
+
+
+def test_ntrex_examples(tmp_path: Path) -> None:
+    import json
+
+    from auditor.mtdetect.corpora import ntrex_examples
+
+    row = {"doc_id": "d1", "split": "train", "en": ["One.", "Two."], "pt": ["Um.", "Dois."], "mt_en": ["A.", "B."]}
+    (tmp_path / "pt-en.jsonl").write_text(json.dumps(row) + "\n", encoding="utf-8")
+    rt = {"doc_id": "d2", "split": "test", "en": ["One."], "pt_mt": ["Um."], "en_rt": ["Uno."]}
+    (tmp_path / "roundtrip-en-pt-en.jsonl").write_text(json.dumps(rt) + "\n", encoding="utf-8")
+    ex = {e.id: e for e in ntrex_examples(tmp_path)}
+    assert ex["ntrex:d1:mt:bergamot-pt-en"].source_lang == "pt" and ex["ntrex:d1:mt:bergamot-pt-en"].label == "mt"
+    assert ex["ntrex:d1:human:ntrex-pt"].modes == ("with_source",)
+    assert ex["ntrex:d1:original"].modes == ("text_only",) and not ex["ntrex:d1:original"].source_lines
+    assert ex["ntrex:d2:mt:bergamot-en-pt-en"].split == "eval"
+    assert len({e.cv_group for e in ex.values() if "d1" in e.id}) == 1
+
+
+def test_realpages_split_by_story() -> None:
+    from auditor.mtdetect.corpora import REALPAGES, REALPAGES_DEV_STORIES, realpages_records
+
+    if not (REALPAGES / "labels.jsonl").exists():
+        pytest.skip("realpages not available")
+    recs = realpages_records()
+    stories = {s: {r["split"] for r in recs if r["story"] == s} for s in {r["story"] for r in recs}}
+    assert all(len(v) == 1 for v in stories.values())
+    assert {s for s, v in stories.items() if v == {"rp_dev"}} == set(REALPAGES_DEV_STORIES)
+    assert {r["class"] for r in recs} == {"mt", "original"} and all(r["label"] != "unsure" for r in recs)
+
+
+def test_urls_used_lists_the_calibration_pages() -> None:
+    """Every realpages page the shipped text-only calibration was fitted on is in urls-used.txt."""
+    urls = set((Path(__file__).resolve().parents[1] / "benchmarks" / "data" / "urls-used.txt").read_text().split())
+    info = load_detector().meta.get("training", {}).get("text_only", {}).get("verdict", {})
+    assert info.get("urls"), "the detector does not say which pages it was calibrated on"
+    assert set(info["urls"]) <= urls
 
 
 # --- features ---------------------------------------------------------------------
@@ -205,6 +256,64 @@ def test_calibration_is_monotone(detector: Detector) -> None:
     ps = [m.probability({name: v}) for v in values]
     diffs = np.diff(ps) * np.sign(m.weights[k])
     assert (diffs >= 0).all()
+
+
+def test_verdict_calibration_is_monotone(detector: Detector) -> None:
+    """The text-only verdict's p rises with the model score and with the rule tells."""
+    from auditor.verdict import TELL_WEIGHT, text_only_prior
+
+    m = detector.models["text_only"]
+    assert m.platt_a > 0 and TELL_WEIGHT > 0
+    raws = np.linspace(-8, 8, 33)
+    zs = m.platt_a * raws + m.platt_b + text_only_prior()
+    assert (np.diff(zs) > 0).all()
+
+
+@pytest.mark.parametrize("mode", ["text_only", "with_source"])
+def test_ngrams_alone_do_not_make_a_verdict(detector: Detector, mode: str) -> None:
+    """A faithful human translation (the training human translations' mean in every feature)
+    whose wording is as MT-like as 3 sd of the learned n-grams stays below the verdict line:
+    n-grams alone never label a text machine translation."""
+    from auditor.verdict import text_only_prior
+
+    m = detector.models[mode]
+    profile = detector.meta.get("training", {}).get(mode, {}).get("human_profile")
+    assert profile, "the detector carries no human-translation profile"
+    lex = [k for k, n in enumerate(m.features) if n.startswith("lexical_")]
+    if not lex:
+        pytest.skip("this detector ships no lexicons")
+    feats = dict(profile)
+    base = m.logit(feats)
+    for k in lex:
+        feats[m.features[k]] = float(m.mean[k] + 3.0 * m.scale[k] * np.sign(m.weights[k]))
+    z = m.logit(feats) + (text_only_prior() if mode == "text_only" else 0.0)
+    assert base < m.logit(feats), "MT-like wording should raise the score"
+    assert z < 0.0, f"n-grams alone reach log-odds {z:.2f} at the verdict"
+
+
+def test_choose_prior_and_offset_platt() -> None:
+    from auditor.mtdetect.calibrate import choose_prior, fit_offset_platt
+
+    rng = np.random.default_rng(1)
+    z = np.concatenate([rng.normal(2, 1, 40), rng.normal(-2, 1, 60)])
+    y = np.concatenate([np.ones(40), np.zeros(60)])
+    shift, op = choose_prior(z, y, 0.05)
+    assert op["fpr"] <= 0.05 and np.mean(z[y == 0] + shift >= 0) <= 0.05
+    assert op["tpr"] == pytest.approx(np.mean(z[y == 1] + shift >= 0))
+    a, b = fit_offset_platt(z, y, np.zeros_like(z))
+    a2, b2 = fit_offset_platt(z, y, np.full_like(z, 1.0))
+    assert a > 0 and b2 == pytest.approx(b - 1.0, abs=0.05)
+
+
+def test_stable_lexicon_keeps_shared_wording() -> None:
+    from auditor.mtdetect.lexical import stable_lexicon
+
+    human = [f"We must go on now {i}." for i in range(8)]
+    by_sys = {"S1": [f"It is necessary to proceed, quirkone {i}." for i in range(8)],
+              "S2": [f"It is necessary to continue, quirktwo {i}." for i in range(8)]}
+    lex = stable_lexicon(by_sys, human, min_count=2)
+    assert lex.get("necessary", 0) > 0
+    assert "quirkone" not in lex and "quirktwo" not in lex
 
 
 def test_read_detector_rejects_bad_files(tmp_path: Path) -> None:

@@ -1,5 +1,10 @@
 """Document-sized training examples for the MT detector, cut from WMT22 general.
 
+Version 2 uses every window and every candidate of it, with a **leave-systems-out**
+split (:func:`held_out_systems`): the MT systems (and, where a pair has two, the human
+reference) of the eval windows are never seen in training, so a system's own phrasing
+cannot carry the score. Other corpora of the training mix are in :mod:`.corpora`.
+
 Why windows: the WMT22 general test set in ``../shared/data/wmt22-general`` is
 line-aligned but carries no document boundaries in this copy, so an "article" here is a
 run of 8-15 consecutive lines (seeded, non-overlapping). A window may straddle two real
@@ -12,7 +17,7 @@ Three classes of English text come out of one window position:
   two translation classes are balanced per window,
 * ``original``: native English (the sources of en -> x), windows of its own.
 
-Why the split is by position blocks: every candidate of a window (references and MT)
+Why the split is also by position blocks: every candidate of a window (references and MT)
 shares the same source lines, so a random split by example would put one source
 sentence in train and in eval. Windows are grouped into blocks of three consecutive
 windows and whole blocks go to ``eval`` (30%), ``calib`` (10%, Platt scaling) or
@@ -48,6 +53,13 @@ class Example:
     source_lines: tuple[str, ...] = ()
     source_lang: str | None = None
     system: str = ""  # reference letter or MT system name
+    corpus: str = "wmt22"  # wmt22, ntrex or realpages
+    group: str = ""  # cross-validation group (window block, document or story); default pair:start
+    modes: tuple[str, ...] = ("with_source", "text_only")  # the modes this example trains or tests
+
+    @property
+    def cv_group(self) -> str:
+        return self.group or f"{self.pair}:{self.start // 100}"
 
 
 def split_of_block(block: int) -> str:
@@ -81,10 +93,35 @@ def _window_lines(rows: list[list[str]], start: int, end: int) -> list[int]:
     return [i for i in range(start, end) if all(r[i] for r in rows)]
 
 
+def held_out_systems(data_dir: str | Path = DEFAULT_DATA, seed: int = 13) -> frozenset[str]:
+    """MT systems of the eval split: every third name of a seeded shuffle of all system names.
+
+    Names are shared across pairs (Online-A translates every pair), so a system is held
+    out in every pair at once. With seed 13 each pair keeps 4-5 held-out systems and
+    4-9 training systems.
+    """
+    names = sorted({p.name.split(".")[-2] for p in (Path(data_dir) / "system-outputs").glob("generaltest2022.*.hyp.*.en")})
+    rng = random.Random(f"{seed}:systems")
+    rng.shuffle(names)
+    return frozenset(names[::3])
+
+
+def held_out_reference(refs: list[str]) -> str | None:
+    """The human reference of the eval split where a pair has two (the last letter); else None (shared)."""
+    return sorted(refs)[-1] if len(refs) > 1 else None
+
+
 def build_examples(data_dir: str | Path = DEFAULT_DATA, seed: int = 13, pairs: tuple[str, ...] = PAIRS,
-                   native: bool = True) -> list[Example]:
-    """All examples of the data set, with their split. Deterministic for a seed."""
+                   native: bool = True, leave_systems_out: bool = True) -> list[Example]:
+    """All examples of the data set, with their split. Deterministic for a seed.
+
+    ``leave_systems_out``: eval windows carry only the held-out systems (and the held-out
+    reference where there are two), train and calib windows only the others; every
+    candidate of those is an example. Without it (v1): per window every reference and as
+    many randomly chosen systems.
+    """
     root = Path(data_dir)
+    held = held_out_systems(root, seed) if leave_systems_out else frozenset()
     out: list[Example] = []
     for pair in pairs:
         src_lang = pair.split("-")[0]
@@ -93,19 +130,27 @@ def build_examples(data_dir: str | Path = DEFAULT_DATA, seed: int = 13, pairs: t
         refs = {p.name.split(".")[-2]: _read(p) for p in sorted((root / "references").glob(f"generaltest2022.{pair}.ref.*.en"))}
         hyps = {p.name.split(".")[-2]: _read(p) for p in sorted((root / "system-outputs").glob(f"generaltest2022.{pair}.hyp.*.en"))}
         systems = sorted(hyps)
+        test_ref = held_out_reference(list(refs))
         for k, (a, b) in enumerate(windows(len(src), rng)):
             split = split_of_block(k // BLOCK)
-            chosen = rng.sample(systems, min(len(refs), len(systems)))
-            idx = _window_lines([src, *refs.values(), *(hyps[s] for s in chosen)], a, b)
+            if leave_systems_out:
+                test = split == "eval"
+                chosen = [s_ for s_ in systems if (s_ in held) == test]
+                ref_names = [r for r in refs if test_ref is None or (r == test_ref) == test]
+            else:
+                chosen = rng.sample(systems, min(len(refs), len(systems)))
+                ref_names = list(refs)
+            idx = _window_lines([src, *(refs[r] for r in ref_names), *(hyps[s_] for s_ in chosen)], a, b)
             if len(idx) < MIN_LINES // 2:
                 continue
             source_lines = tuple(src[i] for i in idx)
-            cands = [("human", name, lines) for name, lines in refs.items()]
+            cands = [("human", name, refs[name]) for name in ref_names]
             cands += [("mt", name, hyps[name]) for name in chosen]
             for label, name, lines in cands:
                 out.append(Example(id=f"{pair}:{a}-{b}:{label}:{name}", pair=pair, label=label, split=split,
                                    start=a, end=b, lines=tuple(lines[i] for i in idx),
-                                   source_lines=source_lines, source_lang=src_lang, system=name))
+                                   source_lines=source_lines, source_lang=src_lang, system=name,
+                                   group=f"{pair}:{k // BLOCK}"))
     if native:
         out.extend(native_examples(root, seed))
     return out
@@ -129,12 +174,13 @@ def native_examples(root: Path, seed: int = 13) -> list[Example]:
                 continue
             out.append(Example(id=f"en:{tag}:{a}-{b}:original", pair=f"en:{tag}", label="original",
                                split=split_of_block(k // BLOCK), start=a, end=b,
-                               lines=tuple(lines[i] for i in idx)))
+                               lines=tuple(lines[i] for i in idx), group=f"{tag}:{k // BLOCK}",
+                               modes=("text_only",)))
     return out
 
 
-#: Windows per pair and split used for training on a shared 2-core CPU (the pipeline
-#: costs about a second per candidate there); the benchmark uses the same eval windows.
+#: v1's windows per pair and split (when extraction cost a second per candidate); v2
+#: uses every window (``subsample(examples, None)``).
 BUDGET: dict[str, int] = {"train": 24, "calib": 6, "eval": 16}
 
 

@@ -89,3 +89,25 @@ def cross_fit_scores(texts: Sequence[str], labels: Sequence[int], groups: Sequen
             if fold_of[g] == k:
                 out[i] = lexical_score(texts[i], lex)
     return out
+
+
+def stable_lexicon(positive_by_system: dict[str, list[str]], negative: Sequence[str], **kw) -> dict[str, float]:
+    """A table of only the n-grams that two disjoint halves of the MT systems agree on.
+
+    Why: a table learned on all systems at once picks up each system's own phrasing
+    (v1 did: its AUC fell on a newer test year). Learning one table on every other
+    system and one on the rest, and keeping an n-gram only where both tables have it
+    with the same sign (at the smaller of the two log-ratios), leaves the wording that
+    machine translation shares across systems.
+    """
+    systems = sorted(positive_by_system)
+    if len(systems) < 2:
+        return train_lexicon([t for ts in positive_by_system.values() for t in ts], negative, **kw)
+    halves = [systems[0::2], systems[1::2]]
+    a, b = (train_lexicon([t for s in half for t in positive_by_system[s]], negative, **kw) for half in halves)
+    out = {}
+    for g, va in a.items():
+        vb = b.get(g)
+        if vb is not None and va * vb > 0:
+            out[g] = round(math.copysign(min(abs(va), abs(vb)), va), 4)
+    return out

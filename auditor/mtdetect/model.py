@@ -88,12 +88,16 @@ class LinearModel:
     bias: float
     platt_a: float = 1.0
     platt_b: float = 0.0
+    #: Per-feature bound on the standardised value (default 6). v2 bounds the learned
+    #: n-gram scores at 1 sd, so wording alone can move the log-odds only by its weight.
+    clip: np.ndarray | None = None
 
     def vector(self, feats: dict[str, float]) -> np.ndarray:
         """Standardised feature vector; a missing or non-finite feature reads as the training mean."""
         x = np.array([float(feats.get(n, math.nan)) for n in self.features], dtype=float)
         x = np.where(np.isfinite(x), x, self.mean)
-        return np.clip((x - self.mean) / self.scale, -6.0, 6.0)
+        bound = self.clip if self.clip is not None else 6.0
+        return np.clip((x - self.mean) / self.scale, -bound, bound)
 
     def raw_logit(self, feats: dict[str, float]) -> float:
         return float(self.vector(feats) @ self.weights + self.bias)
@@ -111,15 +115,19 @@ class LinearModel:
         return {n: float(v) for n, v in zip(self.features, z)}
 
     def to_json(self) -> dict:
-        return {"mode": self.mode, "features": list(self.features), "mean": self.mean.tolist(),
-                "scale": self.scale.tolist(), "weights": self.weights.tolist(), "bias": self.bias,
-                "platt_a": self.platt_a, "platt_b": self.platt_b}
+        out = {"mode": self.mode, "features": list(self.features), "mean": self.mean.tolist(),
+               "scale": self.scale.tolist(), "weights": self.weights.tolist(), "bias": self.bias,
+               "platt_a": self.platt_a, "platt_b": self.platt_b}
+        if self.clip is not None:
+            out["clip"] = self.clip.tolist()
+        return out
 
     @classmethod
     def from_json(cls, d: dict) -> "LinearModel":
         return cls(mode=d["mode"], features=tuple(d["features"]), mean=np.asarray(d["mean"], float),
                    scale=np.asarray(d["scale"], float), weights=np.asarray(d["weights"], float),
-                   bias=float(d["bias"]), platt_a=float(d["platt_a"]), platt_b=float(d["platt_b"]))
+                   bias=float(d["bias"]), platt_a=float(d["platt_a"]), platt_b=float(d["platt_b"]),
+                   clip=np.asarray(d["clip"], float) if "clip" in d else None)
 
 
 @dataclass(frozen=True)

@@ -59,7 +59,10 @@ TELL_DETECTORS = ("dates", "terminology", "punctuation", "spelling", "entities",
 THRESHOLD = 0.5
 #: Weight of the rule-tell term in log-odds (the hand-set weight of the rule-only verdict).
 TELL_WEIGHT = 0.9
-#: Log-odds shift of text-only verdicts from the detector's even training prior.
+#: Log-odds shift of text-only verdicts when the detector file states none (v1, whose
+#: text-only model was calibrated at an even prior on WMT windows). Detector v2 is
+#: calibrated on real pages and carries its own shift, chosen on the realpages training
+#: stories (``meta.training.text_only.verdict.text_only_prior``, see mtdetect.calibrate).
 TEXT_ONLY_PRIOR = -1.0
 #: Log-odds of a round trip before the text model and the tells: a copy that keeps every
 #: sentence, in order, with a third of its word runs, is what MT there and back produces.
@@ -122,8 +125,26 @@ def _learned(result: DocumentResult, docs: dict[str, SegmentedDocument], mode: s
         return None
     p, lines = predict(extract_features(result, docs, mode, lexicons=detector.lexicons), mode, detector)
     p = min(max(p, 1e-6), 1 - 1e-6)
-    head = f"MT detector v{detector.version} ({mode.replace('_', ' ')}): p={p:.2f}"
+    head = f"MT detector v{detector.version} ({mode.replace('_', ' ')}), the detector model alone: p={p:.2f}"
     return math.log(p / (1 - p)), [head, *lines]
+
+
+def _moved_by(tells: float, regularity: float, *, cross: bool, round_trip: bool) -> tuple[str, ...]:
+    """What moved the verdict's probability away from the detector model's, in plain words.
+
+    The reports show the verdict's probability as the headline and the model's as a
+    labelled component; these are the names they give the terms in between.
+    """
+    terms = []
+    if tells > 0:
+        terms.append("the rule evidence")
+    if cross and regularity < 0:
+        terms.append("the irregular alignment")
+    if round_trip:
+        terms.append("the round-trip prior")
+    elif not cross:
+        terms.append("the text-only prior")
+    return tuple(terms)
 
 
 def text_only_languages() -> tuple[str, ...]:
@@ -135,6 +156,17 @@ def text_only_languages() -> tuple[str, ...]:
     except DetectorUnavailable:
         langs = None
     return tuple(langs) if langs else TEXT_ONLY_LANGUAGES
+
+
+def text_only_prior() -> float:
+    """The text-only prior shift: the detector's (chosen on real pages), else TEXT_ONLY_PRIOR."""
+    from ..mtdetect import DetectorUnavailable, load_detector
+
+    try:
+        got = load_detector().meta.get("training", {}).get("text_only", {}).get("verdict", {}).get("text_only_prior")
+    except DetectorUnavailable:
+        got = None
+    return float(got) if got is not None else TEXT_ONLY_PRIOR
 
 
 def _in_scope(language: str | None, scope: tuple[str, ...]) -> bool:
@@ -180,7 +212,7 @@ def judge(result: DocumentResult, docs: dict[str, SegmentedDocument]) -> Verdict
                         f"(median similarity {ev.get('round_trip_median_similarity', float('nan')):.2f}); "
                         f"five-word-run overlap {ca:.0%}")
     else:
-        z = (learned[0] + TELL_WEIGHT * tells + TEXT_ONLY_PRIOR) if learned is not None else -2.6 + 0.9 * tells
+        z = (learned[0] + TELL_WEIGHT * tells + text_only_prior()) if learned is not None else -2.6 + 0.9 * tells
         if link is not None and link.relation in ("verbatim_copy", "edited_copy"):
             evidence.append(f"{link.relation.replace('_', ' ')} of {link.source_id} (same language)")
         else:
@@ -203,4 +235,7 @@ def judge(result: DocumentResult, docs: dict[str, SegmentedDocument]) -> Verdict
     why = plain.top_reasons(relation=relation, source_language=source.language if source is not None else None,
                             regular=regular, findings=result.findings, detectors=TELL_DETECTORS,
                             p_model=_sigmoid(learned[0]) if learned is not None else None)
-    return Verdict(label=label, p_machine_translation=p, evidence=tuple(evidence), mode=mode, reasons=why)
+    p_model = round(_sigmoid(learned[0]), 4) if learned is not None else None
+    terms = _moved_by(tells, reg if cross else 0.0, cross=cross, round_trip=round_trip) if learned is not None else ()
+    return Verdict(label=label, p_machine_translation=p, evidence=tuple(evidence), mode=mode, reasons=why,
+                   p_model=p_model, p_terms=terms)
