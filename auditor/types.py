@@ -246,6 +246,13 @@ class Verdict:
     ``evidence`` carries the measurements (numbers, for JSON and HTML); ``reasons`` the
     top reasons in plain words, as an editor would say them (the terminal shows these).
     ``p_machine_translation`` is None when the label is ``not_assessed``.
+
+    ``p_machine_translation`` is the verdict's probability, the one headline figure.
+    ``p_model`` is one of its components, the learned detector's probability alone, and
+    ``p_terms`` names, in plain words, what moved the verdict away from it (the rule
+    tells, an irregular alignment, a prior): reports label the two figures so that an
+    editor never sees two unnamed probabilities side by side. ``p_model`` is None
+    without a shipped detector (the hand-weighted rule score is used then).
     """
 
     label: str  # one of VERDICT_LABELS
@@ -253,6 +260,8 @@ class Verdict:
     evidence: tuple[str, ...] = ()
     mode: str = "text_only"  # "with_source" | "text_only"
     reasons: tuple[str, ...] = ()
+    p_model: float | None = None
+    p_terms: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

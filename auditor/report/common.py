@@ -20,8 +20,10 @@ from ..types import (
     DocumentResult,
     Finding,
     SegmentedDocument,
+    Verdict,
     severity_rank,
 )
+from ..text.wording import join_words
 
 #: Severities from the most to the least serious, the order reports list findings in.
 SEVERITY_ORDER: tuple[str, ...] = tuple(reversed(SEVERITIES))
@@ -296,6 +298,21 @@ def verdict_basis(result: AuditResult, dr: DocumentResult, names: dict[str, str]
     else:
         where = "is known"
     return f"judged from its text; its source {src} {where} ({kind})"
+
+
+def p_breakdown(v: Verdict | None) -> str | None:
+    """The verdict's probability in its parts, each figure labelled for what it is.
+
+    The headline is ``p_machine_translation`` (the verdict's); the detector model's own
+    figure is a component, shown only with what moved the verdict away from it, e.g.
+    "detector model alone: 0.70; with the rule evidence and the text-only prior: 0.46".
+    None when there is nothing to break down (no verdict probability, no detector model,
+    or nothing moved the verdict from the model's figure).
+    """
+    if v is None or v.p_machine_translation is None or v.p_model is None or not v.p_terms:
+        return None
+    return (f"detector model alone: {v.p_model:.2f}; "
+            f"with {join_words(v.p_terms)}: {v.p_machine_translation:.2f}")
 
 
 def verdict_tally(result: AuditResult) -> dict[str, int]:

@@ -26,6 +26,7 @@ from .common import (
     fmt_float,
     fmt_pct,
     is_reprint,
+    p_breakdown,
     pair_kind,
     severity_counts,
     short_names,
@@ -462,8 +463,10 @@ def _verdict(result: AuditResult, dr: DocumentResult, names: dict[str, str]) -> 
         bar = '<div class="muted">p(machine translation): not assessed</div>'
     else:
         p = max(0.0, min(1.0, float(v.p_machine_translation)))
+        parts = p_breakdown(v)
         bar = (f'<div class="bar" title="p(machine translation) = {p:.2f}"><span style="width:{100 * p:.0f}%"></span></div>'
-               f'<div class="muted">p(machine translation) = {p:.2f}</div>')
+               f'<div class="muted">p(machine translation) = {p:.2f} (the verdict\'s probability)</div>'
+               + (f'<div class="muted p-parts">{_e(parts)}</div>' if parts else ""))
     return (
         f'<div class="verdict v-{_e(re.sub(r"[^a-z_]", "", v.label))}">'
         f'<div class="kicker">Verdict · {mode}</div>'

@@ -7,7 +7,7 @@ order, findings sorted by position, floats rounded to 4 decimals and non-finite 
 written as ``null`` (JSON has no NaN), so two runs on the same input diff cleanly.
 
 Keys beyond the minimal contract (``text``, ``site``, ``url``, ``warnings``, ``segments``, the extra
-scores, ``mode``, finding ``id``/``segment``/``evidence``, per-bead ``scores``,
+scores, ``mode``, the verdict's ``p_model``/``p_terms``, finding ``id``/``segment``/``evidence``, per-bead ``scores``,
 ``alignment_method`` and the top-level ``summary``) are documented in the schema.
 """
 
@@ -148,6 +148,8 @@ def _document(result: AuditResult, dr: DocumentResult, include_text: bool) -> di
         else {
             "label": v.label,
             "p_machine_translation": _f(v.p_machine_translation),
+            "p_model": _f(v.p_model),
+            "p_terms": list(v.p_terms),
             "evidence": [str(e) for e in v.evidence],
             "mode": v.mode,
             "reasons": [str(r) for r in v.reasons],

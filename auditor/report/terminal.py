@@ -37,6 +37,7 @@ from .common import (
     fmt_float,
     fmt_pct,
     is_reprint,
+    p_breakdown,
     pair_kind,
     score_summary,
     select_pairs,
@@ -686,6 +687,9 @@ def reasons_block(result: AuditResult, dr: DocumentResult) -> RenderableType:
     bullets.add_column()
     for reason in v.reasons:
         bullets.add_row(Text("  •"), _t(reason))
+    parts = p_breakdown(v)
+    if parts:  # the table's p(MT) is the verdict's; the model's own figure is one part of it
+        bullets.add_row(Text("   "), _t(f"p(MT) {v.p_machine_translation:.2f} is the verdict's probability; {parts}", "dim"))
     return Group(head, bullets)
 
 
