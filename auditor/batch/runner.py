@@ -56,6 +56,8 @@ class BatchSummary:
     clusters: int = 0
     multi_clusters: int = 0
     machine_translated: int = 0
+    fallback: int = 0  # pages read by the built-in fallback HTML extractor (trafilatura did not run)
+    fallback_warning: str | None = None  # the most frequent of their warnings (it says why)
     seconds: float = 0.0
     error_reasons: dict[str, int] = field(default_factory=dict)
 
@@ -195,7 +197,7 @@ def _rows(result, cluster_id: str, size: int) -> list[dict[str, Any]]:
             "relation": d.link.relation if d.link else None,
             "source_id": d.link.source_id if d.link else None,
             "n_findings": len(d.findings), "n_minor": sev.get("minor", 0), "n_major": sev.get("major", 0),
-            "n_critical": sev.get("critical", 0), "result": j,
+            "n_critical": sev.get("critical", 0), "extractor": meta.extractor, "warning": meta.warning, "result": j,
         })
     return rows
 
@@ -203,7 +205,8 @@ def _rows(result, cluster_id: str, size: int) -> list[dict[str, Any]]:
 def _error_row(doc: Any, reason: str, cluster_id: str, size: int) -> dict[str, Any]:
     return {"id": doc.id, "path": doc.path, "url": doc.url, "site": doc.site, "title": doc.title,
             "date": doc.date, "language": doc.language, "status": "error", "reason": reason,
-            "cluster": cluster_id, "cluster_size": size}
+            "cluster": cluster_id, "cluster_size": size,
+            "extractor": doc.extractor, "warning": doc.warning}
 
 
 # ---- engines --------------------------------------------------------------------------
@@ -383,6 +386,7 @@ def run_batch_audit(
             "FROM articles WHERE status='audited'").fetchone()
         summary.machine_translated = store.db.execute(
             "SELECT COUNT(*) FROM articles WHERE verdict='machine_translation'").fetchone()[0]
+        summary.fallback, summary.fallback_warning = store.fallback_pages()
         summary.error_reasons = dict(store.db.execute(
             "SELECT reason, COUNT(*) FROM articles WHERE status='error' GROUP BY reason ORDER BY 2 DESC").fetchall())
     finally:

@@ -1,7 +1,10 @@
 """``DIR/report.html``: a self-contained, site-level report of a batch, read from the store.
 
 Per site (domain): articles, errors, share judged machine-translated, findings by MQM
-category and severity, the worst articles with links to their sections further down.
+category and severity, the worst articles with links to their sections further down,
+and how many pages the built-in fallback HTML extractor read (trafilatura did not run;
+their text may keep tickers and bylines): counted per site, with the warning in the
+article's section, never silent.
 Charts are inline SVG drawn here (no script, nothing fetched from the web). Every
 string that comes from a page (titles, URLs, finding text, error reasons) goes through
 ``html.escape``: crawled text is hostile by default.
@@ -18,6 +21,7 @@ import sqlite3
 from collections import defaultdict
 from typing import Any, Sequence
 
+from ..ingest.html import FALLBACK
 from ..text.wording import count
 from ..report.common import SEVERITY_CSS, SEVERITY_ORDER
 from ..types import CATEGORIES, SEVERITIES
@@ -42,6 +46,8 @@ table.findings{width:100%;table-layout:fixed}
 figure{margin:0;max-width:100%}figcaption{font-weight:bold;margin-bottom:.3em}svg{max-width:100%;height:auto}
 section.article{border-top:1px solid #eee;padding-top:.5em}
 code{background:#f6f6f6;padding:0 3px}
+.warning{margin:6px 0;padding:6px 10px;border-left:4px solid #b26a00;background:#fff6e0;overflow-wrap:break-word}
+.warn-tag{color:#8a5200;font-size:.9em;white-space:nowrap}
 @media (max-width:700px){body{padding:0 .5em}td,th{padding:3px 4px}}
 """
 
@@ -148,6 +154,9 @@ def _build(db: sqlite3.Connection) -> str:
     sites = db.execute(
         "SELECT COALESCE(site,'(unknown)'), COUNT(*), SUM(status='error'), SUM(status='audited'), "
         "SUM(verdict='machine_translation'), SUM(n_findings) FROM articles GROUP BY 1 ORDER BY 2 DESC, 1").fetchall()
+    fallback = dict(db.execute("SELECT COALESCE(site,'(unknown)'), COUNT(*) FROM articles WHERE extractor = ? "
+                               "GROUP BY 1", (FALLBACK,)).fetchall())
+    n_fallback = sum(fallback.values())
     total = sum(s[1] for s in sites)
     n_err = sum(s[2] or 0 for s in sites)
     n_mt = sum(s[4] or 0 for s in sites)
@@ -171,6 +180,10 @@ def _build(db: sqlite3.Connection) -> str:
                       f"<p>{count(total, 'article')} from {count(len(sites), 'site')}: {total - n_err} audited, "
                       f"{count(n_err, 'error')}; "
                       f"{n_mt} judged machine-translated.</p>"]
+    if n_fallback:
+        out.append(f'<p class="warning" role="note"><strong>Warning:</strong> {count(n_fallback, "page")} '
+                   f"read by the built-in fallback HTML extractor, not trafilatura: their text may keep tickers, "
+                   f"bylines and navigation (counted per site below; the reason is on each article).</p>")
     if meta.get("signature"):
         sig = "|<wbr>".join(esc(part) for part in meta["signature"].split("|"))  # wraps between fields
         out.append(f'<p class="muted">signature: <code>{sig}</code></p>')
@@ -186,12 +199,14 @@ def _build(db: sqlite3.Connection) -> str:
     out.append("</div>")
 
     out.append("<h2>Sites</h2><table><tr><th>site</th><th>articles</th><th>errors</th><th>audited</th>"
-               "<th>machine-translated</th><th>findings</th></tr>")
+               "<th>machine-translated</th><th>findings</th>"
+               + ("<th>fallback extractor</th>" if n_fallback else "") + "</tr>")
     for site, n, err, aud, mt, fnd in sites:
         share = f"{(mt or 0) / aud:.0%}" if aud else "–"
+        fb = f'<td class="n">{fallback.get(site, 0)}</td>' if n_fallback else ""
         out.append(f'<tr><td><a href="#s-{_anchor(site)}">{esc(site)}</a></td><td class="n">{n}</td>'
                    f'<td class="n">{err or 0}</td><td class="n">{aud or 0}</td><td class="n">{share}</td>'
-                   f'<td class="n">{fnd or 0}</td></tr>')
+                   f'<td class="n">{fnd or 0}</td>{fb}</tr>')
     out.append("</table>")
 
     out.append("<h2>Findings by category and severity</h2><table><tr><th>category</th>"
@@ -210,7 +225,9 @@ def _build(db: sqlite3.Connection) -> str:
     out.append("<h2>Per site</h2>")
     for site, n, err, aud, mt, fnd in sites:
         out.append(f'<h3 id="s-{_anchor(site)}">{esc(site)}</h3><p>{count(n, "article")}, '
-                   f'{count(err or 0, "error")}, {mt or 0} machine-translated, {count(fnd or 0, "finding")}.</p>')
+                   f'{count(err or 0, "error")}, {mt or 0} machine-translated, {count(fnd or 0, "finding")}'
+                   + (f'; <span class="warn-tag">{count(fallback[site], "page")} read by the fallback HTML extractor</span>'
+                      if fallback.get(site) else "") + ".</p>")
         cats = site_cat.get(site)
         if cats:
             out.append("<p>" + ", ".join(f'{esc(k.split("|")[0])} <span class="sev-ink-{esc(k.split("|")[1])}">'
@@ -218,16 +235,18 @@ def _build(db: sqlite3.Connection) -> str:
         site_cond = "site IS NULL" if site == "(unknown)" else "site = ?"
         params: tuple = () if site == "(unknown)" else (site,)
         worst = db.execute(
-            f"SELECT id, title, url, path, verdict, p_mt, n_minor, n_major, n_critical FROM articles "
+            f"SELECT id, title, url, path, verdict, p_mt, n_minor, n_major, n_critical, extractor FROM articles "
             f"WHERE {site_cond} AND status='audited' ORDER BY (n_minor*1 + n_major*5 + n_critical*10) DESC, "
             f"p_mt DESC, id LIMIT ?", (*params, WORST_PER_SITE)).fetchall()
         if worst:
             out.append("<table><tr><th>worst articles</th><th>verdict</th><th>P(MT)</th><th>findings</th></tr>")
-            for aid, title, url, path, verdict, p, mi, ma, cr in worst:
+            for aid, title, url, path, verdict, p, mi, ma, cr, extractor in worst:
                 if len(sectioned) < MAX_SECTIONS and aid not in sectioned:
                     sectioned.append(aid)
                 name = esc(title) if title else f'<span class="token">{esc(url or path or aid)}</span>'
                 link = f'<a href="#{_anchor(aid)}">{name}</a>' if aid in sectioned else name
+                if extractor == FALLBACK:
+                    link += ' <span class="warn-tag">(fallback extractor)</span>'
                 out.append(f"<tr><td>{link}</td><td>{esc(_human(verdict))}</td><td class='n'>{'' if p is None else f'{p:.2f}'}</td>"
                            f"<td class='n'>{_counts(cr, ma, mi)}</td></tr>")
             out.append("</table>")
@@ -242,9 +261,9 @@ def _build(db: sqlite3.Connection) -> str:
 
 
 def _article_section(db: sqlite3.Connection, aid: str) -> str:
-    row = db.execute("SELECT title, url, path, site, language, verdict, p_mt, relation, source_id, result "
+    row = db.execute("SELECT title, url, path, site, language, verdict, p_mt, relation, source_id, warning, result "
                      "FROM articles WHERE id=?", (aid,)).fetchone()
-    title, url, path, site, lang, verdict, p, relation, source_id, result = row
+    title, url, path, site, lang, verdict, p, relation, source_id, warning, result = row
     href = _safe_href(url)
     head = (f'<a class="token" href="{href}" rel="noreferrer noopener">{esc(url)}</a>' if href
             else f'<span class="token">{esc(url or path)}</span>')
@@ -254,6 +273,8 @@ def _article_section(db: sqlite3.Connection, aid: str) -> str:
         facts.append(f"{esc(_human(relation))} of <a class='token' href='#{_anchor(source_id)}'>{esc(source_id)}</a>")
     parts = [f'<section class="article" id="{_anchor(aid)}"><h3>{esc(title) if title else _token(aid)}</h3>',
              f"<p>{head}<br>{' · '.join(f for f in facts if f)}</p>"]
+    if warning:  # as the audit report says it under the article's heading
+        parts.append(f'<p class="warning" role="note"><strong>Warning:</strong> {esc(warning)}</p>')
     data = json.loads(result) if result else {}
     evidence = ((data.get("verdict") or {}).get("evidence")) or []
     if evidence:

@@ -6,7 +6,10 @@ Tables:
   JSON) and its sketch (MinHash signature, lead embedding as float16). Documents live
   here, not in memory, between the two passes.
 * ``articles``: one row per article *done*: audited (verdict, counts, the per-document
-  JSON of :func:`auditor.report.json.to_json`) or an error row with its reason.
+  JSON of :func:`auditor.report.json.to_json`) or an error row with its reason. Each
+  row keeps the HTML extractor that read the page and its ingest warning
+  (``Document.extractor``/``warning``: the fallback extractor ran, and why), so the
+  report and the summary can say which pages were read by the fallback.
 * ``findings``: one row per finding of an audited article.
 * ``meta``: run settings (the audit signature).
 
@@ -27,6 +30,7 @@ from typing import Any, Iterable, Iterator, Sequence
 
 import numpy as np
 
+from ..ingest.html import FALLBACK
 from ..types import Document, OffsetMap
 from .prepare import Prepared, Sketch
 from .sources import PageError
@@ -42,7 +46,7 @@ CREATE TABLE IF NOT EXISTS articles (
   language TEXT, status TEXT NOT NULL, reason TEXT, cluster TEXT, cluster_size INTEGER,
   verdict TEXT, p_mt REAL, relation TEXT, source_id TEXT,
   n_findings INTEGER DEFAULT 0, n_minor INTEGER DEFAULT 0, n_major INTEGER DEFAULT 0,
-  n_critical INTEGER DEFAULT 0, result TEXT
+  n_critical INTEGER DEFAULT 0, extractor TEXT, warning TEXT, result TEXT
 );
 CREATE TABLE IF NOT EXISTS findings (
   article_id TEXT, start INTEGER, "end" INTEGER, category TEXT, severity TEXT,
@@ -55,8 +59,10 @@ CREATE INDEX IF NOT EXISTS articles_site ON articles(site);
 ARTICLE_COLUMNS = (
     "id", "path", "url", "site", "title", "date", "language", "status", "reason", "cluster",
     "cluster_size", "verdict", "p_mt", "relation", "source_id", "n_findings", "n_minor",
-    "n_major", "n_critical", "result",
+    "n_major", "n_critical", "extractor", "warning", "result",
 )
+#: Columns added after the first stores were written: a resumed older store gets them.
+ADDED_COLUMNS = {"extractor": "TEXT", "warning": "TEXT"}
 
 
 class StoreExists(Exception):
@@ -91,6 +97,10 @@ class Store:
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=NORMAL")
         self.db.executescript(SCHEMA)
+        have = {r[1] for r in self.db.execute("PRAGMA table_info(articles)")}
+        for name, kind in ADDED_COLUMNS.items():
+            if name not in have:
+                self.db.execute(f"ALTER TABLE articles ADD COLUMN {name} {kind}")
         if resume:
             self.reconcile_jsonl()
         self._log = open(self.jsonl_path, "a", encoding="utf-8")
@@ -152,7 +162,7 @@ class Store:
         with self._tx():
             for row in rows:
                 values = [row.get(c) for c in ARTICLE_COLUMNS]
-                values[-1] = json.dumps(row.get("result"), ensure_ascii=False) if row.get("result") is not None else None
+                values[ARTICLE_COLUMNS.index("result")] = json.dumps(row.get("result"), ensure_ascii=False) if row.get("result") is not None else None
                 cur = self.db.execute(
                     f"INSERT OR IGNORE INTO articles ({','.join(ARTICLE_COLUMNS)}) VALUES ({','.join('?' * len(ARTICLE_COLUMNS))})",
                     values)
@@ -170,6 +180,13 @@ class Store:
     def set_meta(self, key: str, value: str) -> None:
         with self._tx():
             self.db.execute("INSERT OR REPLACE INTO meta VALUES (?,?)", (key, value))
+
+    def fallback_pages(self) -> tuple[int, str | None]:
+        """Articles read by the fallback HTML extractor, and their most frequent warning."""
+        n = self.db.execute("SELECT COUNT(*) FROM articles WHERE extractor = ?", (FALLBACK,)).fetchone()[0]
+        top = self.db.execute("SELECT warning FROM articles WHERE extractor = ? AND warning IS NOT NULL "
+                              "GROUP BY warning ORDER BY COUNT(*) DESC, warning LIMIT 1", (FALLBACK,)).fetchone()
+        return n, top[0] if top else None
 
     def counts(self) -> dict[str, int]:
         out = {"audited": 0, "error": 0}

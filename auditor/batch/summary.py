@@ -27,6 +27,19 @@ def summary_line(summary) -> str:
         f"several articles; {summary.machine_translated} judged machine-translated")
 
 
+def fallback_line(summary) -> str | None:
+    """How many pages the built-in fallback HTML extractor read, and why, or None if none.
+
+    Their text may keep tickers, bylines and navigation, so the run says so, not only
+    the per-article warnings in report.html and results.jsonl.
+    """
+    if not summary.fallback:
+        return None
+    why = f" ({summary.fallback_warning.rstrip('.')})" if summary.fallback_warning else ""
+    return (f"{count(summary.fallback, 'page')} used the fallback HTML extractor, not trafilatura{why}. "
+            f"Each is marked in report.html and results.jsonl.")
+
+
 def print_summary(summary, db_path: str, report_path: str | None) -> None:
     """Counts, rate, error reasons and the top sites."""
     from rich.console import Console
@@ -35,6 +48,9 @@ def print_summary(summary, db_path: str, report_path: str | None) -> None:
 
     console = Console()
     console.print(summary_line(summary))
+    fallback = fallback_line(summary)
+    if fallback:
+        console.print(f"[bold yellow]Warning:[/] {escape(fallback)}")
     if summary.error_reasons:
         t = Table(title="errors", show_edge=False)
         t.add_column("reason", overflow="fold")
