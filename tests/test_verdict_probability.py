@@ -115,3 +115,20 @@ def test_real_verdicts_name_their_figures(tmp_path: Path, target: Path) -> None:
         assert parts in page and parts in terminal
         assert f"p(MT) {v['p_machine_translation']:.2f} is the verdict's probability; {parts}" in terminal
     assert moved  # text-only verdicts always carry the prior
+
+
+def test_batch_report_labels_the_model_figure(tmp_path: Path) -> None:
+    from auditor.batch.site_report import build_site_report
+    from auditor.batch.store import Store
+
+    st = Store(str(tmp_path))
+    verdict = {"label": "original", "p_machine_translation": 0.46, "p_model": 0.7, "p_terms": ["the rule evidence"],
+               "evidence": ["MT detector v2 (text only), the detector model alone: p=0.70"]}
+    st.add_results([{"id": "a", "site": "example.org", "status": "audited", "verdict": "original", "p_mt": 0.46,
+                     "result": {"id": "a", "verdict": verdict, "findings": []}},
+                    {"id": "b", "site": "example.org", "status": "audited", "verdict": "original", "p_mt": 0.2,
+                     "result": {"id": "b", "verdict": {**verdict, "p_model": None, "p_terms": []}, "findings": []}}])
+    st.close()
+    page = build_site_report(str(tmp_path / "audit.sqlite"))
+    said = "P(MT) is the verdict&#x27;s probability; detector model alone: 0.70; with the rule evidence: 0.46"
+    assert page.count(said) == 1 and page.count("P(MT) is the verdict") == 1  # not for b: no model figure

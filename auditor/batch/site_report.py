@@ -23,8 +23,8 @@ from typing import Any, Sequence
 
 from ..ingest.html import FALLBACK
 from ..text.wording import count
-from ..report.common import SEVERITY_CSS, SEVERITY_ORDER
-from ..types import CATEGORIES, SEVERITIES
+from ..report.common import SEVERITY_CSS, SEVERITY_ORDER, p_breakdown
+from ..types import CATEGORIES, SEVERITIES, Verdict
 
 WORST_PER_SITE = 5
 MAX_SECTIONS = 300  # article sections at the end of the report
@@ -276,7 +276,11 @@ def _article_section(db: sqlite3.Connection, aid: str) -> str:
     if warning:  # as the audit report says it under the article's heading
         parts.append(f'<p class="warning" role="note"><strong>Warning:</strong> {esc(warning)}</p>')
     data = json.loads(result) if result else {}
-    evidence = ((data.get("verdict") or {}).get("evidence")) or []
+    v = data.get("verdict") or {}
+    parts_p = p_breakdown(Verdict(verdict or "", p, p_model=v.get("p_model"), p_terms=tuple(v.get("p_terms") or ())))
+    if parts_p:  # the P(MT) above is the verdict's; the model's own figure is one part of it
+        parts.append(f'<p class="muted">P(MT) is the verdict&#x27;s probability; {esc(parts_p)}</p>')
+    evidence = v.get("evidence") or []
     if evidence:
         parts.append("<ul>" + "".join(f"<li>{esc(e)}</li>" for e in evidence[:6]) + "</ul>")
     findings = db.execute(
