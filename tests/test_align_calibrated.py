@@ -164,6 +164,11 @@ def test_example_subhead_and_quote_are_aligned() -> None:
     assert sub in linked and quote in linked  # reprint sentences 11 and 13 (0-based)
     src_quote = next(i for i, s in enumerate(a.segments) if s.text.lstrip("“\"").startswith("We must reverse"))
     assert any(src_quote in p.source and quote in p.reprint for p in al.pairs)
+    # The audit's direction: 001 (the wire copy) is the source of 000 (the edited copy).
+    back = align(b, a)
+    assert src_quote == 12  # reprint sentence 12 of 000: the full Wang Yi quote
+    assert any(12 in p.reprint and quote in p.source for p in back.pairs)
+    assert any(sub in p.source and p.reprint for p in back.pairs)  # the subhead is not "omitted"
 
 
 def test_use_and_e5_agree_on_a_real_merge() -> None:
