@@ -158,6 +158,27 @@ def ntrex_table(records: list[dict], detector) -> str:
     return "\n".join(lines)
 
 
+def attach_e5(records: list[dict], head) -> set[str]:
+    """Set ``e5_mt`` on the text-only features of every record whose e5 states are cached.
+
+    The head's documents (``e5head.head_examples``: 150 WMT22 eval windows, every NTREX
+    document) are embedded at training; others are left without the term.
+    """
+    from auditor.mtdetect.e5head import example_text, head_examples, vectors
+    from auditor.mtdetect.train import load_examples
+
+    pick = [e for e in head_examples(load_examples()) if e.split == "eval"]
+    vecs = vectors([(e.id, example_text(e)) for e in pick])
+    done = set()
+    for r in records:
+        if r["id"] in vecs and "text_only" in r:
+            r["text_only"]["e5_mt"] = head.score(vecs[r["id"]])
+            done.add(r["id"])
+        elif "text_only" in r:
+            r["text_only"].pop("e5_mt", None)
+    return done
+
+
 def tpr_at_fpr(y: np.ndarray, z: np.ndarray, max_fpr: float = 0.05) -> float:
     """Best TPR over thresholds whose FPR is at most ``max_fpr``."""
     best = 0.0
@@ -174,8 +195,15 @@ def realpages_table(detector, check: bool, pipeline: bool = True) -> str:
     from auditor.mtdetect.realpages import realpages_features
 
     recs = realpages_features()
+    head = detector.head()
+    if head is not None:
+        from auditor.mtdetect.train import realpages_e5_scores
+
+        e5 = realpages_e5_scores(head, recs)
     for r in recs:
         f = with_lexicons(r["text_only"]["features"], r["text_only"]["text"], detector.lexicons)
+        if head is not None:
+            f["e5_mt"] = e5[r["id"]]
         r["z"] = verdict_z(detector, f, r["text_only"]["tells"])
     lines = ["| realpages split | pages (MT/other) | ROC-AUC | TPR at FPR <= 0.05 | TPR at the verdict line | "
              "FPR at the verdict line | human_copy flagged |", "|---|---|---|---|---|---|---|"]
@@ -255,11 +283,20 @@ def main(argv: list[str] | None = None) -> int:
     examples = load_examples()
     records = load_records(examples, ("eval",), workers=args.workers)
     add_shipped_lexical(records, {e.id: "\n".join(e.lines) for e in examples}, detector)
-    print(f"MT detector v{detector.version} ({detector.meta.get('lexicon', 'plain')} lexicons)")
-    print(f"\nWMT22 leave-systems-out eval ({sum(r.get('corpus') == 'wmt22' for r in records)} documents; "
-          f"held-out systems never trained on)")
-    text, res = wmt_table([r for r in records if r.get("corpus", "wmt22") == "wmt22"], detector)
+    head = detector.head()
+    print(f"MT detector v{detector.version} ({detector.meta.get('lexicon', 'plain')} lexicons, "
+          f"{'e5 head' if head is not None else 'no e5 head'})")
+    wmt = [r for r in records if r.get("corpus", "wmt22") == "wmt22"]
+    print(f"\nWMT22 leave-systems-out eval, every eval window ({len(wmt)} documents; held-out systems never "
+          f"trained on){'; text only without the e5 term' if head is not None else ''}")
+    text, res = wmt_table(wmt, detector)
     print(text)
+    with_e5 = attach_e5(records, head) if head is not None else set()
+    if head is not None:
+        sub = [r for r in wmt if r["id"] in with_e5]
+        print(f"\nWMT22 leave-systems-out eval, the e5 subset ({len(sub)} documents of 150 eval windows), "
+              f"text only with the e5 term (with source: no e5 term)")
+        print(wmt_table(sub, detector)[0])
     if args.reliability:
         for mode in MODES:
             ys = sum((res[(p, mode)][0] for p in PAIRS if (p, mode) in res), [])

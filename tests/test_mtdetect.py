@@ -430,3 +430,47 @@ def test_features_of_group_runs_the_pipeline_stages() -> None:
                            lines=("Plain English text here.", "And another line."))
     (rec,) = features_of_group([native])
     assert "with_source" not in rec and rec["text_only"]["sent_len_mean"] > 0
+
+
+# --- token-encoder head -------------------------------------------------------------
+
+
+def test_shipped_detector_has_e5_head_and_the_verdict_uses_it(detector: Detector) -> None:
+    """The text-only verdict runs the e5 head (its score is a stacked term of the calibrated model)."""
+    from auditor.mtdetect.features import extract_features as ef
+    from auditor.verdict import judge
+
+    head = detector.head()
+    assert head is not None and head.layer == 6 and len(head.weights) == 384
+    assert detector.models["text_only"].stack.get("e5_mt", 0) > 0
+    doc = seg_doc(["The minister said the talks were useful.", "He will travel to Paris next week."], "en", "a")
+    feats = ef(DocumentResult(doc=doc), {"a": doc}, "text_only", lexicons=detector.lexicons, e5_head=head)
+    assert math.isfinite(feats["e5_mt"])
+    v = judge(DocumentResult(doc=doc), {"a": doc})
+    assert not any("without the e5 head" in line for line in v.evidence)
+
+
+def test_verdict_says_when_the_e5_head_cannot_run(monkeypatch: pytest.MonkeyPatch) -> None:
+    import auditor.mtdetect.e5head as e5
+    from auditor.verdict import judge
+
+    def broken(text: str):
+        raise e5.E5Unavailable("e5 token encoder not available: test")
+
+    monkeypatch.setattr(e5, "doc_vector", broken)
+    doc = seg_doc(["The minister said the talks were useful.", "He will travel to Paris next week."], "en", "a")
+    v = judge(DocumentResult(doc=doc), {"a": doc})
+    assert any("judged without the e5 head" in line for line in v.evidence)
+    assert v.p_machine_translation is not None
+
+
+def test_e5_head_round_trips_json() -> None:
+    from auditor.mtdetect.e5head import E5Head, fit_head
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(60, 5))
+    y = (X[:, 0] > 0).astype(float)
+    head = fit_head(X, y, np.ones(60), 0.1)
+    back = E5Head.from_json(head.to_json())
+    assert back.score(X[0]) == pytest.approx(head.score(X[0]), abs=1e-4)
+    assert head.score(np.array([3.0, 0, 0, 0, 0])) > head.score(np.array([-3.0, 0, 0, 0, 0]))

@@ -37,25 +37,35 @@ def with_lexicons(features: dict[str, float], text: str, lexicons: dict[str, dic
     return out
 
 
-def fit_offset_platt(z: np.ndarray, y: np.ndarray, offset: np.ndarray, l2: float = 1e-2,
-                     iters: int = 100) -> tuple[float, float]:
-    """Logistic regression of y on a * z + b with a fixed offset per row (Newton's method).
+def fit_offset_logistic(X: np.ndarray, y: np.ndarray, offset: np.ndarray, l2: float = 1e-2,
+                        iters: int = 100) -> tuple[np.ndarray, float]:
+    """Logistic regression of y on X @ w + b with a fixed offset per row (Newton's method).
 
-    A small L2 on ``a`` keeps it finite when the training pages separate perfectly.
+    A small L2 on ``w`` keeps it finite when the training pages separate perfectly.
     """
-    theta = np.array([1.0, 0.0])
-    A = np.stack([z, np.ones_like(z)], axis=1)
-    pen = np.array([l2, 0.0])
+    X = np.asarray(X, float).reshape(len(y), -1)
+    d = X.shape[1]
+    theta = np.zeros(d + 1)
+    theta[0] = 1.0
+    A = np.hstack([X, np.ones((len(y), 1))])
+    pen = np.full(d + 1, l2)
+    pen[-1] = 0.0
     n = len(y)
     for _ in range(iters):
         p = 1.0 / (1.0 + np.exp(-np.clip(A @ theta + offset, -30, 30)))
         grad = A.T @ (p - y) / n + pen * theta
-        H = (A * (p * (1 - p))[:, None]).T @ A / n + np.diag(pen) + 1e-9 * np.eye(2)
+        H = (A * (p * (1 - p))[:, None]).T @ A / n + np.diag(pen) + 1e-9 * np.eye(d + 1)
         step = np.linalg.solve(H, grad)
         theta -= step
         if np.abs(step).max() < 1e-9:
             break
-    return float(theta[0]), float(theta[1])
+    return theta[:-1], float(theta[-1])
+
+
+def fit_offset_platt(z: np.ndarray, y: np.ndarray, offset: np.ndarray, l2: float = 1e-2) -> tuple[float, float]:
+    """Platt map a * z + b with a fixed offset per row (see :func:`fit_offset_logistic`)."""
+    w, b = fit_offset_logistic(z[:, None], y, offset, l2)
+    return float(w[0]), b
 
 
 def choose_prior(z: np.ndarray, y: np.ndarray, max_fpr: float = MAX_FPR) -> tuple[float, dict]:
@@ -74,8 +84,13 @@ def choose_prior(z: np.ndarray, y: np.ndarray, max_fpr: float = MAX_FPR) -> tupl
 
 
 def calibrate_text_only(model: LinearModel, lexicons: dict[str, dict[str, float]],
-                        records: list[dict] | None = None) -> tuple[LinearModel, dict]:
-    """The text-only model with its Platt map fitted on realpages training pages, and what was done."""
+                        records: list[dict] | None = None,
+                        e5_scores: dict[str, float] | None = None) -> tuple[LinearModel, dict]:
+    """The text-only model with its Platt map fitted on realpages training pages, and what was done.
+
+    ``e5_scores`` (page id -> the token-encoder head's score, :mod:`.e5head`): fitted as a
+    stacked term beside the model's score (``stack["e5_mt"]``).
+    """
     from ..verdict import TELL_WEIGHT
     from .realpages import realpages_features
 
@@ -87,17 +102,27 @@ def calibrate_text_only(model: LinearModel, lexicons: dict[str, dict[str, float]
     raw = np.array([model.raw_logit(with_lexicons(r["text_only"]["features"], r["text_only"]["text"], lexicons))
                     for r in train])
     tells = np.array([TELL_WEIGHT * r["text_only"]["tells"] for r in train])
-    a, b = fit_offset_platt(raw, y, tells)
+    stack: dict[str, float] = {}
+    if e5_scores is not None:
+        e5 = np.array([e5_scores[r["id"]] for r in train])
+        w, b = fit_offset_logistic(np.stack([raw, e5], axis=1), y, tells)
+        a, stack = float(w[0]), {"e5_mt": round(float(w[1]), 6)}
+        z = a * raw + b + stack["e5_mt"] * e5 + tells
+        if stack["e5_mt"] <= 0:
+            raise RuntimeError(f"the e5 head points the wrong way on the realpages training pages ({stack})")
+    else:
+        a, b = fit_offset_platt(raw, y, tells)
+        z = a * raw + b + tells
     if a <= 0:
         raise RuntimeError(f"text-only calibration is not increasing on the realpages training pages (a={a:.3f})")
     calibrated = LinearModel(model.mode, model.features, model.mean, model.scale, model.weights, model.bias, a, b,
-                             clip=model.clip)
-    shift, op = choose_prior(a * raw + b + tells, y)
+                             clip=model.clip, stack=stack)
+    shift, op = choose_prior(z, y)
     from .metrics import roc_auc
 
     info = {"calibrated_on": "realpages training stories (text-only audits through the pipeline)",
-            "n_pages": int(len(y)), "n_mt": int(y.sum()), "platt": [round(a, 4), round(b, 4)],
+            "n_pages": int(len(y)), "n_mt": int(y.sum()), "platt": [round(a, 4), round(b, 4)], "stack": stack,
             "text_only_prior": round(shift, 4), "train_operating_point": op,
-            "train_auc_verdict_z": round(roc_auc(y, a * raw + b + tells), 4),
+            "train_auc_verdict_z": round(roc_auc(y, z), 4),
             "urls": sorted(r["url"] for r in train)}
     return calibrated, info

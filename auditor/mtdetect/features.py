@@ -215,7 +215,7 @@ def source_features(result: DocumentResult, source: SegmentedDocument) -> dict[s
 
 def extract_features(result: DocumentResult, docs: dict[str, SegmentedDocument], mode: str,
                      text_findings: Iterable[Finding] | None = None,
-                     lexicons: dict[str, dict[str, float]] | None = None) -> dict[str, float]:
+                     lexicons: dict[str, dict[str, float]] | None = None, e5_head=None) -> dict[str, float]:
     """Features of one audited article for ``mode`` ("with_source" or "text_only").
 
     ``text_findings`` are the findings to count for the text features (defaults to the
@@ -223,7 +223,9 @@ def extract_features(result: DocumentResult, docs: dict[str, SegmentedDocument],
     text-only model never sees source-based findings it will not have at inference.
     ``lexicons`` (the detector's n-gram tables by feature name, :mod:`.lexical`) add one
     feature each (``lexical_mt``: MT vs human translation; ``lexical_translated``:
-    translated vs native English).
+    translated vs native English). ``e5_head`` (text-only mode; :class:`.e5head.E5Head`) adds
+    ``e5_mt``, the token-encoder head's score; it raises ``E5Unavailable`` when the
+    encoder cannot load (the verdict says so).
     """
     if mode not in MODES:
         raise ValueError(f"unknown mode {mode!r}")
@@ -239,4 +241,6 @@ def extract_features(result: DocumentResult, docs: dict[str, SegmentedDocument],
         text = "\n".join(s.text for s in result.doc.segments)
         for name, table in lexicons.items():
             f[name] = lexical_score(text, table)
+    if e5_head is not None and mode == "text_only":
+        f["e5_mt"] = e5_head.score_text(" ".join(s.text for s in result.doc.segments))
     return f

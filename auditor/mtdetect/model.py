@@ -66,6 +66,7 @@ READABLE: dict[str, str] = {
     "p_quote": "quotation marks",
     "p_comma": "commas",
     "the_rate": "use of 'the'",
+    "e5_mt": "sentence structure typical of machine translation (e5 states)",
 }
 
 
@@ -91,6 +92,9 @@ class LinearModel:
     #: Per-feature bound on the standardised value (default 6). v2 bounds the learned
     #: n-gram scores at 1 sd, so wording alone can move the log-odds only by its weight.
     clip: np.ndarray | None = None
+    #: Terms added to the calibrated log-odds as ``weight * value``, fitted with the Platt map
+    #: (v2: ``e5_mt``, the token-encoder head's score, :mod:`.e5head`). A missing value adds 0.
+    stack: dict[str, float] = field(default_factory=dict)
 
     def vector(self, feats: dict[str, float]) -> np.ndarray:
         """Standardised feature vector; a missing or non-finite feature reads as the training mean."""
@@ -102,9 +106,17 @@ class LinearModel:
     def raw_logit(self, feats: dict[str, float]) -> float:
         return float(self.vector(feats) @ self.weights + self.bias)
 
+    def stacked(self, feats: dict[str, float]) -> float:
+        total = 0.0
+        for name, w in self.stack.items():
+            v = feats.get(name)
+            if v is not None and math.isfinite(v):
+                total += w * float(v)
+        return total
+
     def logit(self, feats: dict[str, float]) -> float:
         """Calibrated log-odds of machine translation."""
-        return self.platt_a * self.raw_logit(feats) + self.platt_b
+        return self.platt_a * self.raw_logit(feats) + self.platt_b + self.stacked(feats)
 
     def probability(self, feats: dict[str, float]) -> float:
         return _sigmoid(self.logit(feats))
@@ -112,7 +124,12 @@ class LinearModel:
     def contributions(self, feats: dict[str, float]) -> dict[str, float]:
         """Each feature's share of the calibrated log-odds (weight times standardised value)."""
         z = self.vector(feats) * self.weights * self.platt_a
-        return {n: float(v) for n, v in zip(self.features, z)}
+        out = {n: float(v) for n, v in zip(self.features, z)}
+        for name, w in self.stack.items():
+            v = feats.get(name)
+            if v is not None and math.isfinite(v):
+                out[name] = w * float(v)
+        return out
 
     def to_json(self) -> dict:
         out = {"mode": self.mode, "features": list(self.features), "mean": self.mean.tolist(),
@@ -120,6 +137,8 @@ class LinearModel:
                "platt_a": self.platt_a, "platt_b": self.platt_b}
         if self.clip is not None:
             out["clip"] = self.clip.tolist()
+        if self.stack:
+            out["stack"] = dict(self.stack)
         return out
 
     @classmethod
@@ -127,7 +146,8 @@ class LinearModel:
         return cls(mode=d["mode"], features=tuple(d["features"]), mean=np.asarray(d["mean"], float),
                    scale=np.asarray(d["scale"], float), weights=np.asarray(d["weights"], float),
                    bias=float(d["bias"]), platt_a=float(d["platt_a"]), platt_b=float(d["platt_b"]),
-                   clip=np.asarray(d["clip"], float) if "clip" in d else None)
+                   clip=np.asarray(d["clip"], float) if "clip" in d else None,
+                   stack={k: float(v) for k, v in d.get("stack", {}).items()})
 
 
 @dataclass(frozen=True)
@@ -138,10 +158,22 @@ class Detector:
     models: dict[str, LinearModel]
     meta: dict = field(default_factory=dict)
     lexicons: dict[str, dict[str, float]] = field(default_factory=dict)
+    e5_head: dict | None = None  # :class:`.e5head.E5Head` as JSON (text-only ``e5_mt``)
+
+    def head(self):
+        """The token-encoder head, or None when this detector has none."""
+        if not self.e5_head:
+            return None
+        from .e5head import E5Head
+
+        return E5Head.from_json(self.e5_head)
 
     def to_json(self) -> dict:
-        return {"format": FORMAT, "version": self.version, "meta": self.meta,
-                "models": {k: m.to_json() for k, m in self.models.items()}, "lexicons": self.lexicons}
+        out = {"format": FORMAT, "version": self.version, "meta": self.meta,
+               "models": {k: m.to_json() for k, m in self.models.items()}, "lexicons": self.lexicons}
+        if self.e5_head:
+            out["e5_head"] = self.e5_head
+        return out
 
     def save(self, path: str | Path = MODEL_FILE) -> None:
         Path(path).parent.mkdir(parents=True, exist_ok=True)
@@ -157,7 +189,7 @@ def read_detector(path: str | Path) -> Detector:
     if d.get("format") != FORMAT:
         raise DetectorUnavailable(f"{path} is not an {FORMAT} file")
     return Detector(version=d["version"], models={k: LinearModel.from_json(m) for k, m in d["models"].items()},
-                    meta=d.get("meta", {}), lexicons=d.get("lexicons", {}))
+                    meta=d.get("meta", {}), lexicons=d.get("lexicons", {}), e5_head=d.get("e5_head"))
 
 
 @lru_cache(maxsize=4)
@@ -187,5 +219,8 @@ def predict(features: dict[str, float], mode: str, detector: Detector | None = N
     contrib = model.contributions(features)
     sign = 1.0 if p >= 0.5 else -1.0
     ranked = sorted((kv for kv in contrib.items() if kv[1] * sign > 0), key=lambda kv: -abs(kv[1]))
-    lines = [_evidence_line(n, c, float(features.get(n, model.mean[model.features.index(n)]))) for n, c in ranked[:top]]
+    def value(n: str) -> float:
+        return float(features[n]) if n in features else float(model.mean[model.features.index(n)])
+
+    lines = [_evidence_line(n, c, value(n)) for n, c in ranked[:top]]
     return p, lines

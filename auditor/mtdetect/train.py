@@ -308,6 +308,46 @@ def ngram_check(model: LinearModel, profile: dict[str, float], prior: float = 0.
     return model.logit(feats) + prior
 
 
+def train_e5_head(examples: list, l2_grid: tuple[float, ...] = (0.03, 0.1, 0.3, 1.0), folds: int = 4):
+    """Fit the token-encoder head (:mod:`.e5head`) on its train documents; (head, info).
+
+    L2 by grouped cross-validation (folds of whole windows/documents) on train.
+    """
+    from .e5head import example_text, fit_head, head_examples, vectors
+    from .metrics import roc_auc
+
+    pick = [e for e in head_examples(examples) if e.split == "train"]
+    vecs = vectors([(e.id, example_text(e)) for e in pick], progress=lambda k, n: print(
+        f"e5 states: {k}/{n}", file=sys.stderr, flush=True) if k % 100 == 0 or k == n else None)
+    X = np.array([vecs[e.id] for e in pick], float)
+    y = np.array([e.label == "mt" for e in pick], float)
+    w = balanced_weights([e.label for e in pick])
+    groups = sorted({e.cv_group for e in pick})
+    fold = np.array([groups.index(e.cv_group) % folds for e in pick])
+    cv = {}
+    for l2 in l2_grid:
+        aucs = []
+        for k in range(folds):
+            h = fit_head(X[fold != k], y[fold != k], w[fold != k], l2)
+            aucs.append(roc_auc(y[fold == k], [h.score(x) for x in X[fold == k]]))
+        cv[l2] = float(np.mean(aucs))
+    best = max(cv, key=lambda k: (cv[k], k))
+    head = fit_head(X, y, w, best)
+    human = [head.score(x) for x, e in zip(X, pick) if e.label != "mt"]
+    info = {"n_train": int(len(y)), "n_train_mt": int(y.sum()), "l2": best,
+            "cv_auc": {str(k): round(v, 4) for k, v in cv.items()}, "layer": head.layer, "int8": head.int8,
+            "human_mean_score": round(float(np.mean(human)), 4)}
+    return head, info
+
+
+def realpages_e5_scores(head, records: list[dict]) -> dict[str, float]:
+    """The head's score of each realpages page (vectors cached; the text the verdict will embed)."""
+    from .e5head import vectors
+
+    vecs = vectors([(f"rp:{r['id']}", r["text_only"]["text"].replace("\n", " ")) for r in records])
+    return {r["id"]: head.score(vecs[f"rp:{r['id']}"]) for r in records}
+
+
 URLS_USED = Path(__file__).resolve().parents[2] / "benchmarks" / "data" / "urls-used.txt"
 
 
@@ -326,6 +366,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--lexicon", choices=LEXICON_KINDS, default="plain", help="n-gram lexicons (default plain)")
     ap.add_argument("--ntrex-weight", type=float, default=4.0, help="weight of NTREX rows inside their class (default 4)")
     ap.add_argument("--seed", type=int, default=13, help="seed of the WMT22 windows and the held-out systems (default 13)")
+    ap.add_argument("--no-e5", action="store_true", help="no token-encoder head (text-only verdicts without e5)")
     ap.add_argument("--cached-only", action="store_true", help="train on the features already cached, extract nothing")
     ap.add_argument("--workers", type=int, default=2, help="processes for feature extraction (default 2)")
     args = ap.parse_args(argv)
@@ -342,6 +383,13 @@ def main(argv: list[str] | None = None) -> int:
     records = load_records(examples, ("train", "calib"), args.cached_only, args.workers)
     lexicons = add_lexical(records, examples, kind=args.lexicon)
     weights = {"ntrex": args.ntrex_weight}
+    head, head_info, e5_scores = None, None, None
+    if not args.no_e5:
+        from .realpages import realpages_features
+
+        head, head_info = train_e5_head(examples)
+        print(f"e5 head: {head_info}", file=sys.stderr)
+        e5_scores = realpages_e5_scores(head, realpages_features())
     models, infos = {}, {}
     for mode in ("with_source", "text_only"):
         # The n-gram scores are the strongest single features; their penalty grows (x3 per
@@ -353,7 +401,9 @@ def main(argv: list[str] | None = None) -> int:
             l2, cv = info["l2"], cv or info["cv_auc"]
             info["cv_auc"] = cv
             if mode == "text_only":
-                model, info["verdict"] = calibrate_text_only(model, lexicons)
+                model, info["verdict"] = calibrate_text_only(model, lexicons, e5_scores=e5_scores)
+                if head_info is not None:
+                    info["human_profile"]["e5_mt"] = head_info["human_mean_score"]
             prior = info["verdict"]["text_only_prior"] if mode == "text_only" else 0.0
             z = ngram_check(model, info["human_profile"], prior)
             print(f"{mode}: lexical penalty x{penalty:g}: n-grams alone reach log-odds {z:.2f}", file=sys.stderr)
@@ -373,7 +423,11 @@ def main(argv: list[str] | None = None) -> int:
                        f"--seed {args.seed}",
             "wall_s": round(time.time() - t0, 1)}
     meta["excluded_features"] = sorted(EXCLUDED)
-    Detector(VERSION, models, meta, lexicons).save(args.out)
+    if head_info is not None:
+        meta["e5_head"] = head_info
+    else:
+        meta["command"] += " --no-e5"
+    Detector(VERSION, models, meta, lexicons, e5_head=head.to_json() if head is not None else None).save(args.out)
     record_urls(infos["text_only"]["verdict"]["urls"])
     print(f"wrote {args.out} in {time.time() - t0:.0f} s", file=sys.stderr)
     return 0

@@ -123,7 +123,15 @@ def _learned(result: DocumentResult, docs: dict[str, SegmentedDocument], mode: s
         detector = load_detector()
     except DetectorUnavailable:
         return None
-    p, lines = predict(extract_features(result, docs, mode, lexicons=detector.lexicons), mode, detector)
+    missing: list[str] = []
+    head_model = detector.head() if mode == "text_only" else None
+    try:
+        feats = extract_features(result, docs, mode, lexicons=detector.lexicons, e5_head=head_model)
+    except RuntimeError as exc:  # the token encoder did not load: judged without its head, and said
+        feats = extract_features(result, docs, mode, lexicons=detector.lexicons)
+        missing.append(f"{exc}; judged without the e5 head")
+    p, lines = predict(feats, mode, detector)
+    lines = [*lines, *missing]
     p = min(max(p, 1e-6), 1 - 1e-6)
     head = f"MT detector v{detector.version} ({mode.replace('_', ' ')}), the detector model alone: p={p:.2f}"
     return math.log(p / (1 - p)), [head, *lines]
