@@ -23,6 +23,7 @@ from urllib.parse import urlparse
 from ..types import Document, IngestError
 from . import boilerplate as bp
 from .assemble import Para, assemble
+from .titles import strip_site_suffix
 from .encoding import Decoded, decode_bytes
 from .text import RawLine, clean_paragraphs
 
@@ -426,6 +427,9 @@ def document_from_html(
                    f"and navigation: {why_not}")
     captions = [t for t, cap in blocks if cap]
     url = url or tmeta.get("url") or meta.get("og:url") or meta.get("canonical")
+    if not title and warning is not None:  # the fallback reads <title> as it is: cut " | Site"
+        title = strip_site_suffix(meta.get("og:title") or meta.get("title"), site_name=meta.get("og:site_name"),
+                                  host=site_from_url(url))
     title = title or tmeta.get("title") or meta.get("og:title") or meta.get("title")
     date = date or tmeta.get("date") or (meta.get("article:published_time") or meta.get("date") or "")[:10] or None
     site = site or tmeta.get("sitename") or meta.get("og:site_name") or site_from_url(url)
