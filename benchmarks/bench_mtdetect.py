@@ -260,8 +260,25 @@ def speed(n: int) -> str:
         features_of_group(g)
         docs += len(g)
     dt = time.perf_counter() - t
-    return (f"feature extraction (one process, both modes, uncached): {docs} documents in {dt:.1f} s = "
-            f"{docs / dt:.1f} documents/s")
+    out = (f"feature extraction (one process, both modes, uncached): {docs} documents in {dt:.1f} s = "
+           f"{docs / dt:.1f} documents/s")
+    from auditor.mtdetect.e5head import doc_vector
+    from auditor.mtdetect.realpages import realpages_features
+
+    texts = [r["text_only"]["text"].replace("\n", " ") for r in realpages_features()[:20]]
+    doc_vector("warm up")
+    t = time.perf_counter()
+    for text in texts:
+        doc_vector(text)
+    dt = time.perf_counter() - t
+    return out + (f"\ne5 head (text-only verdicts, int8 encoder, torch threads {_threads()}): {len(texts)} realpages "
+                  f"pages in {dt:.1f} s = {dt / len(texts):.2f} s per page")
+
+
+def _threads() -> int:
+    import torch
+
+    return torch.get_num_threads()
 
 
 def main(argv: list[str] | None = None) -> int:
