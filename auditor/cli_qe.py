@@ -3,7 +3,9 @@
 Output schema ``auditor.qe/1``: one entry per line, in line order, each with a score in
 [0, 1] (higher is better) and word-level error spans with their probabilities. A pair
 the model does not cover gives ``available: false``, a ``reason`` ("QE not available
-for es→en"), ``null`` scores and the pairs it does cover.
+for es→zu"), ``null`` scores and the pairs it does cover (``null`` for QE v2, which covers
+any pair of its languages). QE v2 spans also carry ``src_start``/``src_end``/``src_text``:
+the source words the span renders (``null`` when none was found).
 """
 
 from __future__ import annotations
@@ -18,8 +20,14 @@ EPILOG_QE = """examples:
   auditor qe --src src.en --mt mt.de --src-lang en --mt-lang de --json scores.json
   auditor qe --src src.txt --mt mt.txt --src-lang en --mt-lang de --qe-model ~/models/cometkiwi --json -
 
-The built-in model covers en→de, en→zh, et→en, ne→en, ro→en, ru→en and si→en; any other
-pair is answered with "QE not available for X→Y" and null scores, never a number.
+  auditor qe --src src.es --mt mt.en --src-lang es --mt-lang en --qe-model builtin-v1
+
+The default model (QE v2, models/qe-v2) scores any pair of the ~94 languages of
+multilingual-e5-small's pre-training and marks each error span with the source words it
+renders; --qe-model builtin-v1 is the fast v1 tier, which covers en→de, en→zh, et→en,
+ne→en, ro→en, ru→en and si→en only. A pair the model does not cover is answered with
+"QE not available for X→Y" and null scores, never a number; the signature names the
+model that ran.
 """
 
 
@@ -31,7 +39,8 @@ def add_qe_parser(sub, parser_class, formatter) -> None:
     pq.add_argument("--mt", required=True, metavar="FILE", help="translations, one per line, aligned with --src")
     pq.add_argument("--src-lang", required=True, metavar="XX")
     pq.add_argument("--mt-lang", required=True, metavar="YY")
-    pq.add_argument("--qe-model", metavar="PATH", help="a local QE checkpoint directory (default: built-in model)")
+    pq.add_argument("--qe-model", metavar="PATH|NAME",
+                    help="builtin-v2 (default), builtin-v1 (fast, 7 MLQE-PE pairs) or a local QE checkpoint directory")
     pq.add_argument("--json", nargs="?", const="", metavar="FILE|-",
                     help="write JSON to FILE, '-' for stdout, or reports/qe.json when no value is given")
 
@@ -78,7 +87,8 @@ def run_qe(args: argparse.Namespace, usage_error: type[Exception]) -> int:
         "covered_pairs": list(model.covered_pairs()) if model.covered_pairs() is not None else None,
         "segments": [
             {"score": None if score is None else round(float(score), 6),
-             "spans": [{"start": sp.start, "end": sp.end, "text": sp.text, "p_error": round(float(sp.p_error), 6)}
+             "spans": [{"start": sp.start, "end": sp.end, "text": sp.text, "p_error": round(float(sp.p_error), 6),
+                        "src_start": sp.src_start, "src_end": sp.src_end, "src_text": sp.src_text}
                        for sp in spans]}
             for score, spans in zip(result.scores, result.spans)
         ],
@@ -88,9 +98,12 @@ def run_qe(args: argparse.Namespace, usage_error: type[Exception]) -> int:
         from rich.console import Console
 
         if not result.available:  # never a number for a pair the model was not trained on
-            covered = ", ".join(p.replace("-", "→") for p in data["covered_pairs"] or [])
+            if data["covered_pairs"] is not None:
+                covered = "the model covers: " + ", ".join(p.replace("-", "→") for p in data["covered_pairs"])
+            else:
+                covered = f"the model covers pairs of {len(getattr(model, 'languages', ()))} languages"
             n = f"{len(src)} segment{'s' if len(src) != 1 else ''}"
-            Console().print(f"{result.reason} ({n} not scored; the model covers: {covered})", highlight=False)
+            Console().print(f"{result.reason} ({n} not scored; {covered})", highlight=False)
             return 0
         from rich.table import Table
 
@@ -98,13 +111,15 @@ def run_qe(args: argparse.Namespace, usage_error: type[Exception]) -> int:
         table.add_column("#", justify="right")
         table.add_column("score", justify="right")
         table.add_column("translation (error spans marked)")
+        table.add_column("renders (source words)")
         from rich.text import Text
 
         for n, (seg, line) in enumerate(zip(data["segments"], mt), 1):
             t = Text(line)
             for sp in seg["spans"]:
                 t.stylize("bold red" if sp["p_error"] >= 0.5 else "yellow", sp["start"], sp["end"])
-            table.add_row(str(n), f"{seg['score']:.3f}", t)
+            renders = "; ".join(f"‘{sp['text']}’ ← ‘{sp['src_text']}’" for sp in seg["spans"] if sp["src_text"])
+            table.add_row(str(n), f"{seg['score']:.3f}", t, Text(renders))
         Console().print(table)
         return 0
     out = json.dumps(data, ensure_ascii=False, indent=2) + "\n"

@@ -17,7 +17,8 @@ def _files(tmp_path, src_lines, mt_lines):
 def test_qe_json_contract_in_line_order(tmp_path, capsys):
     src, mt = _files(tmp_path, ["Cancelarul chinez a vorbit astăzi cu presa.", "Întâlnirea a durat șapte ore."],
                      ["The Chinese chancellor spoke to the press today.", "The meeting lasted seven hours."])
-    assert main(["qe", "--src", src, "--mt", mt, "--src-lang", "ro", "--mt-lang", "en", "--json", "-"]) == 0
+    assert main(["qe", "--src", src, "--mt", mt, "--src-lang", "ro", "--mt-lang", "en", "--json", "-",
+                 "--qe-model", "builtin-v1"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert out["schema"] == "auditor.qe/1"
     assert out["available"] is True and out["reason"] is None and "ro-en" in out["covered_pairs"]
@@ -49,12 +50,13 @@ def test_qe_usage_errors(tmp_path, capsys):
 def test_qe_uncovered_pair_says_so_in_json_and_text(tmp_path, capsys):
     src, mt = _files(tmp_path, ["El canciller chino habló hoy con la prensa.", "La reunión duró siete horas."],
                      ["The Chinese chancellor spoke to the press today.", "The meeting lasted seven hours."])
-    assert main(["qe", "--src", src, "--mt", mt, "--src-lang", "es", "--mt-lang", "en", "--json", "-"]) == 0
+    assert main(["qe", "--src", src, "--mt", mt, "--src-lang", "es", "--mt-lang", "en", "--json", "-",
+                 "--qe-model", "builtin-v1"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert out["available"] is False and out["reason"] == "QE not available for es→en"
     assert out["system_score"] is None and [s["score"] for s in out["segments"]] == [None, None]
     assert all(s["spans"] == [] for s in out["segments"]) and "es-en" not in out["covered_pairs"]
-    assert main(["qe", "--src", src, "--mt", mt, "--src-lang", "es", "--mt-lang", "en"]) == 0
+    assert main(["qe", "--src", src, "--mt", mt, "--src-lang", "es", "--mt-lang", "en", "--qe-model", "builtin-v1"]) == 0
     text = capsys.readouterr().out
     assert "QE not available for es→en" in text and "ro→en" in text
     assert "0." not in text  # no score of any kind is printed

@@ -25,7 +25,7 @@ BUILTIN = default_model_dir()
 @pytest.fixture(scope="module")
 def fast_model():
     """The built-in model without the sentence encoder (fast; same code path otherwise)."""
-    return load_qe_model(None, use_embeddings=False)
+    return load_qe_model("builtin-v1", use_embeddings=False)
 
 
 @pytest.fixture(scope="module")

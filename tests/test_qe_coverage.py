@@ -33,7 +33,7 @@ def files(tmp_path):
 
 def test_audit_json_null_qe_with_reason_for_uncovered_pair(files, capsys):
     en, es, de = files
-    assert main(["compare", en, es, de, "--segmented", "--json", "-"]) == 0
+    assert main(["compare", en, es, de, "--segmented", "--qe-model", "builtin-v1", "--json", "-"]) == 0
     rep = json.loads(capsys.readouterr().out)
     by_path = {d["path"]: d for d in rep["documents"]}
     es_scores, de_scores = by_path[es]["scores"], by_path[de]["scores"]
@@ -47,7 +47,7 @@ def test_audit_json_null_qe_with_reason_for_uncovered_pair(files, capsys):
 def test_terminal_report_says_qe_not_available(files, capsys, monkeypatch):
     monkeypatch.setenv("COLUMNS", "200")
     en, es, de = files
-    assert main(["compare", en, es, de, "--segmented"]) == 0
+    assert main(["compare", en, es, de, "--segmented", "--qe-model", "builtin-v1"]) == 0
     out = capsys.readouterr().out
     assert "QE not available for en→es" in out
     assert "QE n/a" in out
@@ -57,6 +57,6 @@ def test_terminal_report_says_qe_not_available(files, capsys, monkeypatch):
 def test_html_report_says_qe_not_available(files, tmp_path, capsys):
     en, es, de = files
     out = tmp_path / "r.html"
-    assert main(["compare", en, es, de, "--segmented", "--html", str(out), "--quiet"]) == 0
+    assert main(["compare", en, es, de, "--segmented", "--qe-model", "builtin-v1", "--html", str(out), "--quiet"]) == 0
     html = out.read_text(encoding="utf-8")
     assert "QE not available for en→es" in html or "QE not available for en&#8594;es" in html

@@ -97,6 +97,9 @@ class PairFeatures:
     mt_words: tuple[Span, ...]
     src_words: tuple[Span, ...]
     links: tuple[tuple[int, int], ...] = field(default=())
+    #: per MT word, its most similar source word (-1 without source words): the fallback
+    #: a span's source side uses when the mutual-best links leave its words unaligned
+    best_src: tuple[int, ...] = field(default=())
 
 
 def _key(text: str, spans: Sequence[Span] | None) -> str:
@@ -193,7 +196,8 @@ def pair_features(src: str, mt: str, s: TextFeatures, m: TextFeatures) -> PairFe
     psc = np.array([pcos, links.any(axis=0).mean() if nm else 0.0, links.any(axis=1).mean() if ns else 0.0,
                     wsc[:, 0].mean() if nm else 0.0, m.n_tokens / max(s.n_tokens, 1)], np.float32)
     pairs = tuple(sorted(zip(*map(lambda a: a.tolist(), np.nonzero(links)))))
-    return PairFeatures(m.last, m.align, wsrc, wsc, ssc, ps, pm, psc, m.spans, s.spans, pairs)
+    best = tuple(int(x) for x in sim.argmax(axis=0)) if ns else (-1,) * nm
+    return PairFeatures(m.last, m.align, wsrc, wsc, ssc, ps, pm, psc, m.spans, s.spans, pairs, best)
 
 
 def featurize(encoder, pairs: Sequence[tuple[str, str]], mt_words: Sequence[Sequence[Span] | None] | None = None,

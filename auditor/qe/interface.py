@@ -21,12 +21,19 @@ class QEModelError(RuntimeError):
 
 @dataclass(frozen=True)
 class ErrorSpan:
-    """A word of the translation judged wrong: ``translation[start:end] == text``."""
+    """Words of the translation judged wrong: ``translation[start:end] == text``.
+
+    Models that align words (QE v2) also say which source words the span renders:
+    ``source[src_start:src_end] == src_text``; ``None`` when no source word was found.
+    """
 
     start: int
     end: int
     text: str
     p_error: float
+    src_start: int | None = None
+    src_end: int | None = None
+    src_text: str | None = None
 
 
 @dataclass(frozen=True)
@@ -142,12 +149,17 @@ class QEModel:
                             available=False, reason=self.unavailable_reason(sl, tl))
         if not srcs:
             return QEResult([], [], [], 0.0, self.signature)
-        scores, word_probs = self._predict(srcs, tgts, sl, tl, batch_size)
-        spans = [spans_from_probs(t, wp, self.word_threshold) for t, wp in zip(tgts, word_probs)]
+        out = self._predict(srcs, tgts, sl, tl, batch_size)
+        if len(out) == 3:  # the model built its own spans (merged words with their source side)
+            scores, word_probs, spans = out
+        else:
+            scores, word_probs = out
+            spans = [spans_from_probs(t, wp, self.word_threshold) for t, wp in zip(tgts, word_probs)]
         scores = [float(min(1.0, max(0.0, s))) for s in scores]
         return QEResult(scores, spans, word_probs, float(sum(scores) / len(scores)), self.signature)
 
     def _predict(
         self, sources: list[str], translations: list[str], src_lang: str, tgt_lang: str, batch_size: int
-    ) -> tuple[list[float], list[list[tuple[int, int, float]]]]:  # pragma: no cover - abstract
+    ) -> tuple:  # pragma: no cover - abstract
+        """``(scores, word_probs)``, or ``(scores, word_probs, spans)`` for a model that builds its spans."""
         raise NotImplementedError

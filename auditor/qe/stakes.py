@@ -1,0 +1,55 @@
+"""What a QE error span puts at stake, for its severity: a name, a number, a negation, a title.
+
+A wrong word is an annoyance; a wrong name, figure, negation or headline changes what the
+article says. :func:`stakes` names which of these a span (MT side or the source words it
+renders) touches; :func:`severity` turns the model's probability and those stakes into
+the finding's severity. Negation words come from ``models/drift/negations.tsv``, the
+list the drift detector uses.
+"""
+
+from __future__ import annotations
+
+import re
+
+_DIGIT = re.compile(r"\d")
+_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*", re.UNICODE)
+
+#: p(BAD) from which a span is major whatever it touches
+MAJOR_P = 0.85
+
+
+def _negations(lang: str) -> frozenset[str]:
+    from ..checks.drift import negations
+
+    return negations().get(lang, frozenset())
+
+
+def _has_name(text: str, at_sentence_start: bool) -> bool:
+    """A capitalised word that is not the sentence's first word (a name, most of the time)."""
+    words = _WORD.findall(text)
+    if at_sentence_start:
+        words = words[1:]
+    return any(w[:1].isupper() and not w.isupper() or (w.isupper() and len(w) >= 2) for w in words)
+
+
+def stakes(mt_text: str, src_text: str | None, mt_lang: str, src_lang: str, *, mt_at_start: bool = False,
+           src_at_start: bool = False, in_title: bool = False) -> tuple[str, ...]:
+    """The stakes of a span among ``name``, ``number``, ``negation``, ``title``."""
+    out = []
+    src = src_text or ""
+    if _has_name(mt_text, mt_at_start) or (src and _has_name(src, src_at_start)):
+        out.append("name")
+    if _DIGIT.search(mt_text) or _DIGIT.search(src):
+        out.append("number")
+    neg_mt = {w.lower() for w in _WORD.findall(mt_text)} & _negations(mt_lang)
+    neg_src = {w.lower() for w in _WORD.findall(src)} & _negations(src_lang)
+    if neg_mt or neg_src or (mt_lang == "en" and "n't" in mt_text.lower()):
+        out.append("negation")
+    if in_title:
+        out.append("title")
+    return tuple(out)
+
+
+def severity(p_error: float, at_stake: tuple[str, ...]) -> str:
+    """``major`` when the model is sure (:data:`MAJOR_P`) or a name/number/negation/title is at stake."""
+    return "major" if p_error >= MAJOR_P or at_stake else "minor"
