@@ -42,12 +42,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import numpy as np  # noqa: E402
 
+from auditor.mtdetect.calibrate import tells_from_features  # noqa: E402
 from auditor.mtdetect.data import PAIRS  # noqa: E402
 from auditor.mtdetect.metrics import accuracy, expected_calibration_error, reliability, roc_auc  # noqa: E402
 from auditor.mtdetect.model import MODEL_FILE, read_detector  # noqa: E402
 
 MODES = ("with_source", "text_only")
-SEV_WEIGHT = {"minor": 0.45, "major": 1.2, "critical": 1.6}
 
 
 def _fmt(v: float) -> str:
@@ -57,17 +57,6 @@ def _fmt(v: float) -> str:
 def _logit(p: np.ndarray) -> np.ndarray:
     p = np.clip(np.asarray(p, float), 1e-6, 1 - 1e-6)
     return np.log(p / (1 - p))
-
-
-def tells_from_features(f: dict[str, float]) -> float:
-    """The verdict's tells term from cached text-only features (no source: every counted finding is a tell).
-
-    ``sev_*`` are findings per 100 sentences of the tell detectors (QE apart; omissions
-    need a source), ``find_kinds`` the distinct (detector, category) kinds.
-    """
-    n = math.expm1(f.get("n_sentences_log", 0.0))
-    z = sum(SEV_WEIGHT[s] * f.get(f"sev_{s}", 0.0) * n / 100.0 for s in SEV_WEIGHT)
-    return min(z, 6.0) + 0.4 * f.get("find_kinds", 0.0)
 
 
 def add_shipped_lexical(records: list[dict], texts: dict[str, str], detector) -> None:

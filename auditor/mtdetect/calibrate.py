@@ -12,7 +12,9 @@ translation on the web. The verdict's text-only prior shift (``text_only_prior``
 detector metadata) is then the smallest shift that keeps the false-positive rate of the
 training pages at or below ``MAX_FPR`` at p >= 0.5 with the most machine-translated pages
 above it (the middle of the widest such interval, so the line does not sit on one page).
-The 5 dev stories are never read here.
+A second bound keeps native English out: the shift is also at most the one that leaves
+every WMT22 ``calib`` native-English window (never trained on) ``NATIVE_MARGIN`` below
+the line; the smaller of the two is used. The 5 dev stories are never read here.
 """
 
 from __future__ import annotations
@@ -25,6 +27,21 @@ import numpy as np
 from .model import LinearModel
 
 MAX_FPR = 0.05
+#: Native English must not be called MT: the prior is also kept below the highest
+#: verdict log-odds of the WMT22 ``calib`` native-English windows (never trained on) by this.
+NATIVE_MARGIN = 0.1
+SEV_WEIGHT = {"minor": 0.45, "major": 1.2, "critical": 1.6}
+
+
+def tells_from_features(f: dict[str, float]) -> float:
+    """The verdict's tells term from cached text-only features (no source: every counted finding is a tell).
+
+    ``sev_*`` are findings per 100 sentences of the tell detectors (QE apart; omissions
+    need a source), ``find_kinds`` the distinct (detector, category) kinds.
+    """
+    n = math.expm1(f.get("n_sentences_log", 0.0))
+    z = sum(SEV_WEIGHT[s] * f.get(f"sev_{s}", 0.0) * n / 100.0 for s in SEV_WEIGHT)
+    return min(z, 6.0) + 0.4 * f.get("find_kinds", 0.0)
 
 
 def with_lexicons(features: dict[str, float], text: str, lexicons: dict[str, dict[str, float]]) -> dict[str, float]:
@@ -85,7 +102,8 @@ def choose_prior(z: np.ndarray, y: np.ndarray, max_fpr: float = MAX_FPR) -> tupl
 
 def calibrate_text_only(model: LinearModel, lexicons: dict[str, dict[str, float]],
                         records: list[dict] | None = None,
-                        e5_scores: dict[str, float] | None = None) -> tuple[LinearModel, dict]:
+                        e5_scores: dict[str, float] | None = None,
+                        native: list[dict[str, float]] | None = None) -> tuple[LinearModel, dict]:
     """The text-only model with its Platt map fitted on realpages training pages, and what was done.
 
     ``e5_scores`` (page id -> the token-encoder head's score, :mod:`.e5head`): fitted as a
@@ -118,11 +136,20 @@ def calibrate_text_only(model: LinearModel, lexicons: dict[str, dict[str, float]
     calibrated = LinearModel(model.mode, model.features, model.mean, model.scale, model.weights, model.bias, a, b,
                              clip=model.clip, stack=stack)
     shift, op = choose_prior(z, y)
+    native_info = {}
+    if native:
+        zn = np.array([calibrated.logit(f) + TELL_WEIGHT * tells_from_features(f) for f in native])
+        cap = float(-(zn.max() + NATIVE_MARGIN))
+        native_info = {"native_windows": len(native), "prior_for_realpages": round(shift, 4),
+                       "prior_for_native": round(cap, 4)}
+        shift = min(shift, cap)
+        op = {"tpr": round(float(np.mean(z[y == 1] + shift >= 0)), 4),
+              "fpr": round(float(np.mean(z[y == 0] + shift >= 0)), 4), "n_mt": op["n_mt"], "n_neg": op["n_neg"]}
     from .metrics import roc_auc
 
     info = {"calibrated_on": "realpages training stories (text-only audits through the pipeline)",
             "n_pages": int(len(y)), "n_mt": int(y.sum()), "platt": [round(a, 4), round(b, 4)], "stack": stack,
-            "text_only_prior": round(shift, 4), "train_operating_point": op,
+            "text_only_prior": round(shift, 4), "train_operating_point": op, **native_info,
             "train_auc_verdict_z": round(roc_auc(y, z), 4),
             "urls": sorted(r["url"] for r in train)}
     return calibrated, info

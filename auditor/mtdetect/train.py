@@ -348,6 +348,18 @@ def realpages_e5_scores(head, records: list[dict]) -> dict[str, float]:
     return {r["id"]: head.score(vecs[f"rp:{r['id']}"]) for r in records}
 
 
+def native_calib_features(records: list[dict], examples: list, head) -> list[dict[str, float]]:
+    """Text-only features (lexicons set, ``e5_mt`` when there is a head) of the WMT22 calib native windows."""
+    from .e5head import example_text, vectors
+
+    rows = [r for r in records if r["split"] == "calib" and r["label"] == "original" and "text_only" in r]
+    if head is None:
+        return [dict(r["text_only"]) for r in rows]
+    by_id = {e.id: e for e in examples}
+    vecs = vectors([(r["id"], example_text(by_id[r["id"]])) for r in rows])
+    return [dict(r["text_only"], e5_mt=head.score(vecs[r["id"]])) for r in rows]
+
+
 URLS_USED = Path(__file__).resolve().parents[2] / "benchmarks" / "data" / "urls-used.txt"
 
 
@@ -390,6 +402,7 @@ def main(argv: list[str] | None = None) -> int:
         head, head_info = train_e5_head(examples)
         print(f"e5 head: {head_info}", file=sys.stderr)
         e5_scores = realpages_e5_scores(head, realpages_features())
+    native = native_calib_features(records, examples, head)
     models, infos = {}, {}
     for mode in ("with_source", "text_only"):
         # The n-gram scores are the strongest single features; their penalty grows (x3 per
@@ -401,7 +414,7 @@ def main(argv: list[str] | None = None) -> int:
             l2, cv = info["l2"], cv or info["cv_auc"]
             info["cv_auc"] = cv
             if mode == "text_only":
-                model, info["verdict"] = calibrate_text_only(model, lexicons, e5_scores=e5_scores)
+                model, info["verdict"] = calibrate_text_only(model, lexicons, e5_scores=e5_scores, native=native)
                 if head_info is not None:
                     info["human_profile"]["e5_mt"] = head_info["human_mean_score"]
             prior = info["verdict"]["text_only_prior"] if mode == "text_only" else 0.0
