@@ -143,7 +143,7 @@ def test_source_spans_are_exact_substrings(model):
     src = SENTENCES["es"] + ["El presidente no firmó el acuerdo con Francia en 2019."]
     mt = [SENTENCES["de"][0], "Heavy rain caused flooding in several villages, and hundreds of people had to leave their homes.",
           "The company said it would fire two thousand workers next year.", SENTENCES["en"][3],
-          "The president signed the agreement with Germany in 2021."]
+          "The president did not sign the agreement, el acuerdo con Francia en 2019."]  # left half-untranslated
     res = model.predict(src, mt, "es", "en")
     with_src = 0
     for s, t, spans in zip(src, mt, res.spans):

@@ -1,8 +1,8 @@
 """Error spans of QE v2: contiguous flagged MT words merged, with the source words they render.
 
 A span's source side comes from the word alignment the features were computed with
-(:mod:`auditor.qe.wordalign`, mutual best matches at the alignment layer): the union of
-the source words linked to the span's MT words; where none is linked, each word's most
+(:mod:`auditor.qe.wordalign`, mutual best matches at the alignment layer): per MT word
+of the span, the source words linked to it, or, for a word without a link, its most
 similar source word (``best_src``) when that similarity is at least :data:`MIN_FALLBACK_COS`.
 Of those source words the largest run without a gap of more than :data:`MAX_GAP` words
 is kept, so one stray link cannot stretch the quote over half the sentence. The quote is
@@ -38,13 +38,16 @@ def _source_run(indices: Sequence[int]) -> list[int]:
 
 def source_words_for(feat, mt_indices: Sequence[int]) -> list[int]:
     """Indices of the source words MT words ``mt_indices`` render (see the module docstring)."""
-    want = set(mt_indices)
-    linked = [i for i, j in feat.links if j in want]
-    if not linked and feat.best_src:
-        best_cos = feat.word_scalar[:, 0]
-        linked = [feat.best_src[j] for j in mt_indices
-                  if feat.best_src[j] >= 0 and float(best_cos[j]) >= MIN_FALLBACK_COS]
-    return _source_run(linked)
+    by_word: dict[int, list[int]] = {}
+    for i, j in feat.links:
+        by_word.setdefault(j, []).append(i)
+    found: list[int] = []
+    for j in mt_indices:
+        if j in by_word:
+            found.extend(by_word[j])
+        elif feat.best_src and feat.best_src[j] >= 0 and float(feat.word_scalar[j, 0]) >= MIN_FALLBACK_COS:
+            found.append(feat.best_src[j])
+    return _source_run(found)
 
 
 def flagged_spans(source: str, translation: str, feat, probs: np.ndarray, threshold: float) -> list[ErrorSpan]:
