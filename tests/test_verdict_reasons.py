@@ -103,3 +103,18 @@ def test_terminal_prints_the_reasons_and_json_keeps_the_numbers(corpus):
     v = next(d for d in data["documents"] if d["id"].startswith("004"))["verdict"]
     assert v["reasons"] == list(corpus.by_id("004_acf96132f0f084c7").verdict.reasons)
     assert any(re.search(r"p=\d", e) for e in v["evidence"])
+
+
+def test_punctuation_only_spans_are_not_quoted_empty():
+    """A doubled period (' .') has no words to quote: the reason quotes the other breaks, never ‘’."""
+    breaks = [
+        _finding("talks. about", "punctuation", "fluency/punctuation", "a period breaks the phrase", start=0),
+        _finding(" .", "punctuation", "fluency/punctuation", "a second period follows the first", start=30),
+        _finding("deal. with", "punctuation", "fluency/punctuation", "a period breaks the phrase", start=60),
+    ]
+    got = plain.tell_reasons(breaks, TELL_DETECTORS, None)
+    text = " ".join(r for _, r in got)
+    assert "‘’" not in text
+    assert "‘talks. about’" in text and "‘deal. with’" in text
+    only_marks = plain.tell_reasons([breaks[1]], TELL_DETECTORS, None)
+    assert all("‘’" not in r for _, r in only_marks)

@@ -45,8 +45,13 @@ def not_assessed_reason(language: str | None, trained: Sequence[str]) -> str:
                                     language=language_name(language))
 
 
-def _quote(text: str, max_words: int) -> str:
-    words = " ".join(text.split()).strip(" .,;:“”\"'‘’").split(" ")
+def _quote(text: str, max_words: int) -> str | None:
+    """The finding's words in quotes, or None when the span holds only punctuation
+    (a doubled period, a stray mark): quoting ‘’ tells an editor nothing."""
+    stripped = " ".join(text.split()).strip(" .,;:“”\"'‘’")
+    if not stripped:
+        return None
+    words = stripped.split(" ")
     cut = " ".join(words[:max_words]) + ("…" if len(words) > max_words else "")
     return f"‘{cut}’"
 
@@ -96,10 +101,12 @@ def tell_reasons(findings: Sequence[Finding], detectors: Iterable[str], source_l
         seen: list[str] = []
         for f in sorted(fs, key=lambda f: (-_SEVERITY_WEIGHT[f.severity], f.start)):
             q = _quote(f.text, t["max_quote_words"])
-            if q not in seen:
+            if q is not None and q not in seen:
                 seen.append(q)
         quoted = seen[: t["max_quoted"]]
-        spans = " and ".join(quoted) if len(quoted) <= 2 else ", ".join(quoted[:-1]) + " and " + quoted[-1]
+        if not quoted:
+            continue
+        spans = wording.join_words(quoted)
         text = tpl["one" if len(quoted) == 1 else "many"].format(spans=spans, language=lang)
         out.append((sum(_SEVERITY_WEIGHT[f.severity] for f in fs), text))
     return sorted(out, key=lambda wr: -wr[0])
