@@ -27,6 +27,7 @@ from dataclasses import dataclass, replace
 from typing import BinaryIO, Iterable, Iterator
 from urllib.parse import urlsplit
 
+from ..ingest.discover import walk
 from ..text.wording import count
 
 #: Pages larger than this are error rows ("page too large"), never read into memory.
@@ -158,7 +159,7 @@ def iter_inputs(paths: Iterable[str], max_page_bytes: int = DEFAULT_MAX_PAGE_BYT
     def files() -> Iterator[str | PageError]:
         for path in paths:
             if os.path.isdir(path):
-                yield from _walk(path)
+                yield from walk(path, _readable)
             elif os.path.exists(path):
                 yield path
             else:
@@ -182,23 +183,9 @@ def iter_inputs(paths: Iterable[str], max_page_bytes: int = DEFAULT_MAX_PAGE_BYT
             yield item if uid == item.id else replace(item, id=uid)
 
 
-def _walk(top: str) -> Iterator[str]:
-    """Readable files under a directory: sorted by name, depth first, hidden entries skipped."""
-    try:
-        with os.scandir(top) as it:
-            entries = sorted(it, key=lambda e: e.name)
-    except OSError:
-        return
-    for e in entries:
-        if e.name.startswith("."):
-            continue
-        try:
-            if e.is_dir(follow_symlinks=False):
-                yield from _walk(e.path)
-            elif e.is_file() and kind_of(e.path) != "other":
-                yield e.path
-        except OSError:
-            continue
+def _readable(path: str) -> bool:
+    """Batch reads crawl archives and exports too, not only article files."""
+    return kind_of(path) != "other"
 
 
 def iter_file(path: str, max_page_bytes: int = DEFAULT_MAX_PAGE_BYTES) -> Iterator[Item]:

@@ -8,10 +8,10 @@ tried, whatever its extension, because the user asked for it.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-__all__ = ["ARTICLE_SUFFIXES", "Item", "discover", "kind_of", "stem_of"]
+__all__ = ["ARTICLE_SUFFIXES", "Item", "discover", "kind_of", "stem_of", "walk"]
 
 ARTICLE_SUFFIXES: tuple[str, ...] = (
     ".jsonl.gz", ".json.gz", ".txt", ".text", ".md", ".html", ".htm", ".xhtml", ".jsonl", ".json",
@@ -50,8 +50,13 @@ def stem_of(path: str) -> str:
     return root or name
 
 
-def _walk(top: str) -> Iterator[str]:
-    """Article files under a directory, sorted, hidden entries skipped."""
+def _is_article(path: str) -> bool:
+    return path.lower().endswith(ARTICLE_SUFFIXES)
+
+
+def walk(top: str, keep: Callable[[str], bool] = _is_article) -> Iterator[str]:
+    """Files under a directory that ``keep`` accepts (default: article files), sorted by
+    name, depth first, hidden entries skipped; an unreadable folder yields nothing."""
     entries: list[os.DirEntry[str]]
     try:
         with os.scandir(top) as it:
@@ -63,8 +68,8 @@ def _walk(top: str) -> Iterator[str]:
             continue
         try:
             if e.is_dir(follow_symlinks=False):
-                yield from _walk(e.path)
-            elif e.is_file() and e.name.lower().endswith(ARTICLE_SUFFIXES):
+                yield from walk(e.path, keep)
+            elif e.is_file() and keep(e.path):
                 yield e.path
         except OSError:
             continue
@@ -81,7 +86,7 @@ def discover(paths: list[str]) -> Iterator[Item]:
                 yield Item(p, "error", "permission denied")
                 continue
             found = False
-            for f in _walk(p):
+            for f in walk(p):
                 found = True
                 yield Item(f, "file")
             if not found:

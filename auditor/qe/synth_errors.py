@@ -12,6 +12,7 @@ from __future__ import annotations
 import random
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -284,18 +285,22 @@ def _mark_gap(d: Draft, g: int, err: int) -> None:
         d.mark(w[0], w[1], err)
 
 
-def _omission(d: Draft, c: Context) -> bool:
-    words_all = len(word_spans(d.text))
+def _clauses(d: Draft, c: Context) -> Iterator[tuple[int, int, int]]:
+    """(start, end, words) of every clause but the first (the sentence keeps its start),
+    each with the space before it and without the space after it (the next clause keeps it)."""
     words_table = c.tables.langs[c.tgt_lang].clause_words if c.tgt_lang in c.tables.langs else frozenset()
     bounds, end = clause_bounds(d.text, words_table)
-    cands = []
-    for k in range(1, len(bounds)):  # never the first clause: the sentence keeps its start
+    for k in range(1, len(bounds)):
         a, b = bounds[k], bounds[k + 1] if k + 1 < len(bounds) else end
-        b = b - 1 if d.text[b - 1:b] == " " else b  # the next clause keeps the space before it
-        cut_a = a - 1 if d.text[a - 1:a] == " " and d.text[a] not in ",;" else a
-        n = len(word_spans(d.text[cut_a:b]))
-        if 2 <= n and words_all - n >= max(4, words_all // 2) and d.free(cut_a, b):
-            cands.append((cut_a, b, n))
+        b = b - 1 if d.text[b - 1:b] == " " else b
+        a = a - 1 if d.text[a - 1:a] == " " and d.text[a] not in ",;" else a
+        yield a, b, len(word_spans(d.text[a:b]))
+
+
+def _omission(d: Draft, c: Context) -> bool:
+    words_all = len(word_spans(d.text))
+    cands = [(a, b, n) for a, b, n in _clauses(d, c)
+             if 2 <= n and words_all - n >= max(4, words_all // 2) and d.free(a, b)]
     if not cands:
         return False
     a, b, n = c.rng.choice(cands)
@@ -306,15 +311,7 @@ def _omission(d: Draft, c: Context) -> bool:
 
 
 def _duplication(d: Draft, c: Context) -> bool:
-    words_table = c.tables.langs[c.tgt_lang].clause_words if c.tgt_lang in c.tables.langs else frozenset()
-    bounds, end = clause_bounds(d.text, words_table)
-    cands = []
-    for k in range(1, len(bounds)):  # never the first clause: the sentence keeps its start
-        a, b = bounds[k], bounds[k + 1] if k + 1 < len(bounds) else end
-        b = b - 1 if d.text[b - 1:b] == " " else b  # the next clause keeps the space before it
-        a = a - 1 if d.text[a - 1:a] == " " and d.text[a] not in ",;" else a
-        if 2 <= len(word_spans(d.text[a:b])) <= 12 and d.free(a, b):
-            cands.append((a, b))
+    cands = [(a, b) for a, b, n in _clauses(d, c) if 2 <= n <= 12 and d.free(a, b)]
     if not cands:
         return False
     a, b = c.rng.choice(cands)
