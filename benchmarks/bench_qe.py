@@ -101,7 +101,7 @@ def speed_big_encoder(srcs, tgts, batches: int, batch_size: int) -> float:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--data", default=str(ROOT.parent / "shared" / "data" / "mlqe-pe"))
-    ap.add_argument("--model", default=None, help="QE model directory (default: built-in)")
+    ap.add_argument("--model", default="builtin-v1", help="v1 QE model directory (default: builtin-v1; QE v2 has bench_qe_v2.py)")
     ap.add_argument("--speed-pairs", type=int, default=512)
     ap.add_argument("--big-batches", type=int, default=2)
     ap.add_argument("--big-batch-size", type=int, default=16)
