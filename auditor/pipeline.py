@@ -410,8 +410,10 @@ def audit_documents(
                     pe = pair_embedder(d, by_id[forced_source])
                     links[d.id] = force_link(d, by_id[forced_source], pe, semantic, encoder_name=pe.encoder.name)
         else:
+            from .link.mtside import text_only_probability
+
             links = link_documents(seg, embed, encoder_name=encoder.name, semantic_embed=semantic,
-                                   pair_embed=pair_embed)
+                                   pair_embed=pair_embed, mt_probability=text_only_probability())
     tick("link", len(seg), len(seg))
 
     from .align import align

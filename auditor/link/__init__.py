@@ -13,7 +13,10 @@ Evidence, per pair of articles:
 Direction (which one is the source) comes from, in order: the user's ``--source``,
 publication dates, containment (a cut copy is contained in its source), for
 translations the article that is related to most others (the hub of the story), and
-last, for a translation pair with nothing else to go on, a language prior
+last, for a translation pair with nothing else to go on, the MT detector's text-only
+probability on the English side (at or above ``mtside.MT_EVIDENCE_THRESHOLD`` the
+English article reads as a translation, so it is the translation: :mod:`.mtside`),
+and only then a language prior
 (``LinkConfig.source_languages``: international news mostly flows out of English wire
 copy, so an English article is taken as the source of its translation). Length decides
 only between same-language copies: across languages it says more about the language
@@ -29,6 +32,7 @@ from typing import Callable, Sequence
 import numpy as np
 
 from ..types import Link, SegmentedDocument
+from . import mtside as mts
 from . import roundtrip as rt
 from . import shingles as sh
 
@@ -96,6 +100,7 @@ def link_documents(
     config: LinkConfig = LinkConfig(),
     semantic_embed: Callable[[SegmentedDocument], np.ndarray] | None = None,
     pair_embed: Callable[[SegmentedDocument, SegmentedDocument], tuple[np.ndarray, np.ndarray, str]] | None = None,
+    mt_probability: mts.MtProbability | None = None,
 ) -> dict[str, Link]:
     """Return, for each article that has one, the Link to its source.
 
@@ -107,6 +112,9 @@ def link_documents(
     open). ``pair_embed(a, b)`` (optional) gives a cross-language pair's embeddings
     from the encoder chosen for that pair's languages, and its name (the pair is then
     judged on that encoder's thresholds and ``evidence["encoder"]`` names it).
+    ``mt_probability(doc)`` (optional; :func:`.mtside.text_only_probability`) is the MT
+    detector's text-only p for the English side of a translation pair that nothing else
+    orients; it is called only for such pairs (see :mod:`.mtside`).
     Articles with no related article get no entry.
     """
     semantic = semantic_embed or embed
@@ -193,8 +201,17 @@ def link_documents(
         if p.relation != "same_story":
             degree[p.a] += 1
             degree[p.b] += 1
+    # Translation partners in another language, per article: the MT-detector cue orients a
+    # pair only where both sides have one (see .mtside: an article matched by translations
+    # in several languages is the story's pivot, not the translation of each of them).
+    partners: dict[str, int] = {i: 0 for i in ids}
     for p in found:
-        p.source, cue = _direction(p, by_id, degree, forced_source, config.source_languages)
+        if p.relation == "translation":
+            partners[p.a] += 1
+            partners[p.b] += 1
+    for p in found:
+        mt_p = mt_probability if partners[p.a] == partners[p.b] == 1 else None
+        p.source, cue = _direction(p, by_id, degree, forced_source, config.source_languages, mt_p)
         p.evidence["direction"] = cue
 
     links: dict[str, Link] = {}
@@ -246,6 +263,7 @@ def _direction(
     degree: dict[str, int],
     forced_source: str | None,
     source_languages: Sequence[str] = ("en",),
+    mt_probability: mts.MtProbability | None = None,
 ) -> tuple[str, str]:
     """Which of the pair is the source, and the cue that decided (see the module docstring)."""
     if forced_source in (p.a, p.b):
@@ -268,6 +286,12 @@ def _direction(
     if degree[p.a] != degree[p.b]:
         return (p.a if degree[p.a] > degree[p.b] else p.b), "hub"
     la_, lb_ = by_id[p.a].language, by_id[p.b].language
+    if la_ != lb_ and p.relation == "translation" and mt_probability is not None:
+        # Before the prior: does the English side read as a translation? (see .mtside)
+        translated, ev = mts.translated_side(by_id[p.a], by_id[p.b], mt_probability)
+        p.evidence.update(ev)
+        if translated is not None:
+            return (p.b if translated == p.a else p.a), "mt-evidence"
     if la_ != lb_:
         rank = {lang: k for k, lang in enumerate(source_languages)}
         ra, rb = rank.get(la_, len(rank)), rank.get(lb_, len(rank))
