@@ -349,7 +349,8 @@ def test_batch_options(files, capsys, tmp_path) -> None:
         (["batch", E, "--out", "b1", "--resume", *common], {0}),
         (["batch", E, "--out", "b2", "--jobs", "2", "--no-qe", "--lang", "en", "--disable", "spelling",
           "--max-cluster", "2", "--no-report", "-q", *common], {0}),
-        (["batch", E, "--out", "b3", "--max-page-mb", "0.001", "-q", *common], {0}),  # every page an error row
+        (["batch", E, "--out", "b3", "--max-page-mb", "0.001", "--qe-model", "builtin-v2", "-q", *common],
+         {0}),  # every page an error row
         (["batch", E, "--out", "b4", "-j", "1", "--engine", "local", "--encoder", "use", "--no-qe", "-q",
           "--no-progress"], {0}),
         (["batch", E, "--out", "b5", "--engine", "dask", "--jobs", "1", "--no-qe", "-q", *common], {0}),
@@ -417,7 +418,7 @@ EXERCISED = {
                "--no-qe -v --max-findings -q --qe-model",
     "check": "--source --glossary --format --output -o --fail-on --config --lang --disable --qe-model",
     "qe": "--src --mt --src-lang --mt-lang --qe-model --json",
-    "batch": "--out --jobs -j --resume --engine --scheduler --lang --encoder --no-qe --disable --max-page-mb "
+    "batch": "--out --jobs -j --resume --engine --scheduler --lang --encoder --no-qe --qe-model --disable --max-page-mb "
              "--max-cluster --no-report --no-progress -q",
 }
 

@@ -23,6 +23,7 @@ Any pair of two languages of e5's pre-training (``languages.txt``) is scored; ot
 from __future__ import annotations
 
 import json
+import threading
 from pathlib import Path
 from typing import Any, Sequence
 
@@ -33,6 +34,8 @@ from .interface import QEModel, QEModelError
 FORMAT_KEY = "auditor_qe_v2"
 HIDDEN = 384
 N_SRC_STATS = 3  # mean / min best cosine of source words, share of source words unaligned
+#: sentences whose features a model keeps between calls (about 80 KB each)
+TEXT_CACHE = 1024
 
 
 def default_model_dir() -> Path:
@@ -179,6 +182,10 @@ class NeuralQEModel(QEModel):
             raise QEModelError(f"{self.path}: not a usable auditor QE v2 model ({type(exc).__name__}: {msg[:160]})") from None
         self._encoder = encoder
         self._heads = None
+        # Sentences already encoded, across predict calls: in an audit the source article's
+        # sentences come back once per translation of it (one call per language pair).
+        self._cache = None
+        self._lock = threading.Lock()
 
     name = "qe-v2"
 
@@ -239,13 +246,20 @@ class NeuralQEModel(QEModel):
         return scores, probs
 
     def _predict(self, sources, translations, src_lang, tgt_lang, batch_size):
-        from .features_v2 import TextCache, featurize
+        from .features_v2 import TextCache
+
+        with self._lock:
+            if self._cache is None:
+                self._cache = TextCache(max_items=max(TEXT_CACHE, 4 * batch_size))
+            return self._predict_locked(sources, translations, batch_size, self._cache)
+
+    def _predict_locked(self, sources, translations, batch_size, cache):
+        from .features_v2 import featurize
         from .srcspans import flagged_spans
 
         scores: list[float] = []
         word_probs: list[list[tuple[int, int, float]]] = []
         spans = []
-        cache = TextCache(max_items=4 * max(batch_size, 64))
         for i in range(0, len(sources), batch_size):
             s, t = sources[i:i + batch_size], translations[i:i + batch_size]
             todo = [k for k, tr in enumerate(t) if tr.strip() and s[k].strip()]
