@@ -798,3 +798,17 @@ def test_html_verdict_of_a_linked_copy_does_not_say_no_source() -> None:
     section = section[:section.index("</section>")]
     assert "Verdict · judged from its text; its source afp-src is in this set (edited copy)" in html.unescape(section)
     assert "no source" not in section and "text alone" not in section
+
+
+def test_terminal_wording_of_panels_and_omissions():
+    """The findings panel counts in words, an omission's missing text is labelled as such,
+    and the verdict block reads as a sentence ("is an edited copy")."""
+    from auditor.pipeline import AuditConfig, audit
+
+    ex = Path(__file__).resolve().parents[1] / "examples" / "blinken-2023-06"
+    res = audit([str(ex / "000_020213ffb606731c.txt"), str(ex / "001_318b605aa1cf8430.txt")],
+                AuditConfig(qe=False))
+    out = _plain_render(res, width=140, verbose=True)
+    assert re.search(r"Findings in 000 · \d+ findings?: ", out)
+    assert "missing from the reprint: " in out
+    assert "Why 000 is an edited copy" in out

@@ -89,6 +89,14 @@ def _humanise(label: str) -> str:
     return label.replace("_", " ")
 
 
+def _with_article(label: str) -> str:
+    """'an edited copy', 'a machine translation'; 'not assessed' takes none."""
+    words = _humanise(label)
+    if label == "not_assessed":
+        return words
+    return ("an " if words[:1] in "aeiou" else "a ") + words
+
+
 def _sim_style(sim: float | None) -> str:
     if sim is None:
         return "dim"
@@ -555,7 +563,8 @@ def _highlighted(text: str, start: int, end: int, style: str, plain: bool) -> Te
     return Text.assemble(flat(before), (flat(span), style), flat(after))
 
 
-def _source_line(source_sentence: str | None, source_text: str | None, plain: bool, limit: int | None) -> list[Text]:
+def _source_line(source_sentence: str | None, source_text: str | None, plain: bool, limit: int | None,
+                 omitted: bool = False) -> list[Text]:
     """The aligned source sentence (wording highlighted when it occurs there).
 
     When the detector's source wording is not inside that sentence (an omission quotes
@@ -572,7 +581,8 @@ def _source_line(source_sentence: str | None, source_text: str | None, plain: bo
             body = _t(_clip(source_sentence, limit))
         out.append(Text.assemble(Text("source: ", style="dim"), body))
     if source_text and pos < 0:
-        out.append(Text.assemble(Text("source wording: ", style="dim"), _t(_clip(source_text, limit), "bold")))
+        label = "missing from the reprint: " if omitted else "source wording: "
+        out.append(Text.assemble(Text(label, style="dim"), _t(_clip(source_text, limit), "bold")))
     return out
 
 
@@ -622,7 +632,8 @@ def _finding_block(
     head.append_text(Text(f"  ({f.detector}, {f.start}–{f.end})", style="dim"))
     lines: list[RenderableType] = [context, _t(f.message, "italic")]
     limit = None if verbose else MAX_SENTENCE_CHARS
-    lines.extend(_source_line(aligned_source_sentence(result, dr, f), f.source_text, plain, limit))
+    lines.extend(_source_line(aligned_source_sentence(result, dr, f), f.source_text, plain, limit,
+                              omitted=f.category == "accuracy/omission"))
     if len(group) > 1:
         where = ", ".join(f"{g.start}–{g.end}" for g in group[1:])
         lines.append(Text(f"same finding {len(group) - 1} more time{'s' if len(group) > 2 else ''} at {where}", style="dim"))
@@ -666,7 +677,7 @@ def findings_panel(
     title = Text.assemble(
         Text("Findings in ", style="bold"),
         _t(short_names(result).get(dr.id, dr.id), "bold"),
-        Text(f"  {len(ordered)}: ", style="dim"),
+        Text(f" · {count(len(ordered), 'finding')}: ", style="dim"),
         *_join([Text(f"{counts[s]} {s}", style=SEVERITY_STYLE[s]) for s in SEVERITY_ORDER if counts[s]], ", "),
     )
     border = next((SEVERITY_STYLE[s].split()[-1] for s in SEVERITY_ORDER if counts[s]), "white")
@@ -681,7 +692,7 @@ def reasons_block(result: AuditResult, dr: DocumentResult) -> RenderableType:
     v = dr.verdict
     head = Text.assemble(Text("Why ", style="bold"), _t(short_names(result).get(dr.id, dr.id), "bold"),
                          Text(" is ", style="dim"),
-                         _t(_humanise(v.label), "bold red" if v.label == "machine_translation" else "bold"))
+                         _t(_with_article(v.label), "bold red" if v.label == "machine_translation" else "bold"))
     bullets = Table.grid(padding=(0, 1, 0, 0))
     bullets.add_column(no_wrap=True)
     bullets.add_column()
