@@ -14,7 +14,6 @@ cost ratio can be shown side by side. Writes ``reports/bench_qe.json``.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 import time
@@ -24,6 +23,7 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+from reportfile import write_report  # noqa: E402  (benchmarks/ is the script's folder)
 
 TRANSQUEST_PEARSON = {"ro-en": 0.898, "et-en": 0.775, "ne-en": 0.791, "ru-en": 0.773,
                       "si-en": 0.653, "en-de": 0.467, "en-zh": 0.478}
@@ -142,17 +142,13 @@ def main() -> int:
     report["speed"]["cometkiwi_sized_pairs_per_s"] = round(big, 2)
     report["speed"]["cometkiwi_pairs_timed"] = args.big_batches * args.big_batch_size
     report["speed"]["ratio_builtin_vs_big"] = round(report["speed"]["builtin_pairs_per_s"] / big, 1)
-    report["load_average_end"] = list(os.getloadavg())
     sp = report["speed"]
     print(f"\nspeed (en-de dev, {sp['pairs']} pairs, {args.threads} threads, load avg {report['load_average'][0]:.1f}):")
     print(f"  built-in (USE cosine + features): {sp['builtin_pairs_per_s']:8.1f} pairs/s")
     print(f"  built-in, no sentence encoder:    {sp['builtin_no_encoder_pairs_per_s']:8.1f} pairs/s")
     print(f"  CometKiwi-sized XLM-R large:      {sp['cometkiwi_sized_pairs_per_s']:8.2f} pairs/s "
           f"({sp['cometkiwi_pairs_timed']} pairs timed)  -> ratio {sp['ratio_builtin_vs_big']}x")
-    out = ROOT / "reports" / "bench_qe.json"
-    out.parent.mkdir(exist_ok=True)
-    out.write_text(json.dumps(report, indent=1), encoding="utf-8")
-    print(f"\nwrote {out.relative_to(ROOT)}")
+    write_report(report, "bench_qe")
     return 0
 
 

@@ -36,6 +36,7 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+from reportfile import write_report  # noqa: E402  (benchmarks/ is the script's folder)
 
 from bench_qe import TRANSQUEST_PEARSON, speed_big_encoder  # noqa: E402
 
@@ -203,11 +204,7 @@ def main() -> int:
         print(f"  QE v2 (e5-small int8 features + heads): {sp['v2_pairs_per_s']:8.1f} pairs/s")
         print(f"  CometKiwi-sized XLM-R large:            {sp['cometkiwi_sized_pairs_per_s']:8.2f} pairs/s -> ratio {sp['ratio']}x")
         print(f"  cold start (load + first pair):         {sp['cold_load_first_pair_s']:8.1f} s")
-    report["load_average_end"] = list(os.getloadavg())
-    out = ROOT / "reports" / "bench_qe_v2.json"
-    out.parent.mkdir(exist_ok=True)
-    out.write_text(json.dumps(report, indent=1), encoding="utf-8")
-    print(f"\nwrote {out.relative_to(ROOT)}")
+    write_report(report, "bench_qe_v2")
     return 0
 
 

@@ -42,3 +42,20 @@ def test_words_that_are_no_one_number_stay_separate() -> None:
 
 def test_thousand_before_a_large_scale_is_the_scale() -> None:
     assert values("dos mil millones de dólares", "es") == [2e9]
+
+
+def test_the_real_text2num_reads_compound_words(monkeypatch) -> None:
+    """The pinned text2num package (module ``text_to_num``) is what runs: without it the
+    compound reading fails loudly instead of falling back to a partial reading."""
+    import sys
+
+    from auditor.text import numbers
+
+    assert numbers._text2num().__module__.startswith("text_to_num")
+    numbers._text2num.cache_clear()
+    monkeypatch.setitem(sys.modules, "text_to_num", None)  # import now raises ImportError
+    try:
+        with pytest.raises(ImportError):
+            numbers._compound_value("six hundred and twelve", "en")
+    finally:
+        numbers._text2num.cache_clear()
