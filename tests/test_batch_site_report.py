@@ -61,3 +61,22 @@ def test_charts_escape_labels_and_handle_empty():
     assert "<script" not in svg and svg.count("<rect") == 2
     h = histogram("h", list(np.linspace(0, 1, 11)))
     assert h.count("<rect") == 10
+
+
+def test_article_sections_say_the_quality_estimate_or_why_there_is_none(tmp_path):
+    st = Store(str(tmp_path))
+    f = {"start": 0, "end": 5, "category": "accuracy/mistranslation", "severity": "major", "detector": "qe",
+         "message": "m", "text": "t", "source_text": "s"}
+    base = {"status": "audited", "verdict": "machine_translation", "p_mt": 0.9, "n_findings": 1, "n_major": 1,
+            "cluster": "a0", "cluster_size": 2, "site": "x.example"}
+    st.add_results([
+        {**base, "id": "a0", "path": "a0.html", "url": "https://x.example/0", "title": "Covered",
+         "result": {"id": "a0", "findings": [f], "scores": {"qe": 0.4321, "qe_note": None}}},
+        {**base, "id": "a1", "path": "a1.html", "url": "https://x.example/1", "title": "Uncovered",
+         "result": {"id": "a1", "findings": [f], "scores": {"qe": None, "qe_note": "QE not available for es→en"}}},
+    ])
+    st.close()
+    text = build_site_report(str(tmp_path / "audit.sqlite"))
+    assert "quality estimate 0.43" in text
+    assert "QE not available for es→en" in text
+    assert "quality estimate 0.00" not in text

@@ -271,11 +271,14 @@ def _article_section(db: sqlite3.Connection, aid: str) -> str:
              f"verdict <b>{esc(_human(verdict))}</b>" + (f" (P(MT) {p:.2f})" if p is not None else "") if verdict else None]
     if source_id and relation and relation != "same_story":  # a same-story link names no source
         facts.append(f"{esc(_human(relation))} of <a class='token' href='#{_anchor(source_id)}'>{esc(source_id)}</a>")
+    data = json.loads(result) if result else {}
+    qe = _qe_fact(data.get("scores") or {})
+    if qe:
+        facts.append(qe)
     parts = [f'<section class="article" id="{_anchor(aid)}"><h3>{esc(title) if title else _token(aid)}</h3>',
              f"<p>{head}<br>{' · '.join(f for f in facts if f)}</p>"]
     if warning:  # as the audit report says it under the article's heading
         parts.append(f'<p class="warning" role="note"><strong>Warning:</strong> {esc(warning)}</p>')
-    data = json.loads(result) if result else {}
     v = data.get("verdict") or {}
     parts_p = p_breakdown(Verdict(verdict or "", p, p_model=v.get("p_model"), p_terms=tuple(v.get("p_terms") or ())))
     if parts_p:  # the P(MT) above is the verdict's; the model's own figure is one part of it
@@ -301,6 +304,15 @@ def _article_section(db: sqlite3.Connection, aid: str) -> str:
         parts.append('<p class="muted">no findings</p>')
     parts.append("</section>")
     return "".join(parts)
+
+
+def _qe_fact(scores: dict) -> str | None:
+    """The quality estimate as the audit report gives it: a number, or why there is none."""
+    if scores.get("qe") is not None:
+        return f"quality estimate {float(scores['qe']):.2f}"
+    if scores.get("qe_note"):
+        return esc(scores["qe_note"])  # "QE not available for es→en", never a made-up number
+    return None
 
 
 def write_site_report(db_path: str, dest: str) -> str:
