@@ -46,30 +46,16 @@ V1_DEV = {"en-de": (0.222, 0.020), "en-zh": (0.252, 0.174), "et-en": (0.324, 0.2
 NTREX_PAIRS = ["es-en", "fr-en", "de-en", "pt-en", "en-es", "en-fr", "en-de", "en-pt"]
 
 
-def heads_predict(model, rows):
-    import torch
-
-    from auditor.qe.neural import pad_batch
-
-    scores = np.zeros(len(rows), np.float32)
-    probs = [np.zeros(0, np.float32)] * len(rows)
-    order = np.argsort([len(r["word_last"]) for r in rows], kind="stable")
-    with torch.inference_mode():
-        for i in range(0, len(order), 128):
-            idx = order[i:i + 128]
-            q, wl = model.heads(pad_batch([rows[k] for k in idx], model.ws_mean, model.ws_std, model.ps_mean, model.ps_std))
-            s, p = torch.sigmoid(q).numpy(), torch.sigmoid(wl).numpy()
-            for r, k in enumerate(idx):
-                scores[k] = s[r]
-                probs[k] = p[r, :len(rows[k]["word_last"])]
-    return scores, probs
-
-
 def mlqe_dev(model, feats: Path) -> dict:
+    """Per pair on MLQE-PE dev, through the shipped combination (heads + cross-encoder)."""
+    from auditor.qe.cross_train import with_cross_cached
     from auditor.qe.train_v2 import load_split, mlqe_table
 
     rows, metas = load_split(feats / "dev")
-    sc, pr = heads_predict(model, rows)
+    keep = [k for k, m in enumerate(metas) if m.get("origin") == "mlqe-pe" and m.get("kind") == "human-da"]
+    rows, metas = [rows[k] for k in keep], [metas[k] for k in keep]
+    recs = {r["id"]: r for r in map(json.loads, open(feats / "dev_sub.jsonl", encoding="utf-8"))}
+    sc, pr = with_cross_cached(model, rows, metas, recs)
     return mlqe_table(metas, sc, pr, rows, model.word_threshold)
 
 

@@ -43,6 +43,10 @@ def default_model_dir() -> Path:
     return Path(__file__).resolve().parents[2] / "models" / "qe-v2"
 
 
+def _sigmoid(x):
+    return 1.0 / (1.0 + np.exp(-np.asarray(x, np.float64)))
+
+
 def read_languages(path: Path) -> frozenset[str]:
     lines = path.read_text(encoding="utf-8").splitlines()
     return frozenset(s.strip() for s in lines if s.strip() and not s.startswith("#"))
@@ -175,6 +179,14 @@ class NeuralQEModel(QEModel):
             self._weights = self.path / "heads.safetensors"
             if not self._weights.is_file():
                 raise FileNotFoundError(f"{self._weights.name} missing")
+            self.cross = None
+            if meta.get("cross"):  # the fine-tuned cross-encoder, averaged with the heads
+                from .cross import CrossModel
+
+                cross_file = self.path / meta["cross"]["file"]
+                if not cross_file.is_file():
+                    raise FileNotFoundError(f"{cross_file.name} missing")
+                self.cross = CrossModel(cross_file, meta["cross"])
         except QEModelError:
             raise
         except Exception as exc:  # malformed json, missing keys or files
@@ -192,7 +204,10 @@ class NeuralQEModel(QEModel):
     @property
     def signature(self) -> str:
         prec = "int8" if self.int8 else "fp32"
-        return f"qe:{self.config.get('name', 'qe-v2')}|v:{self.version}|enc:e5-small-tokens:{prec}|wthr:{self.word_threshold:g}|langs:{len(self.languages)}"
+        cross = (f"|cross:{self.cross.from_layer}+{self.cross.n_layers}:w{self.cross.weight:g}/{self.cross.word_weight:g}"
+                 if self.cross else "")
+        return (f"qe:{self.config.get('name', 'qe-v2')}|v:{self.version}|enc:e5-small-tokens:{prec}{cross}"
+                f"|wthr:{self.word_threshold:g}|langs:{len(self.languages)}")
 
     def covered_pairs(self) -> None:
         return None  # any pair of two listed languages; see covers()
@@ -225,6 +240,8 @@ class NeuralQEModel(QEModel):
         """Load the encoder and the heads now (a cold start costs this once)."""
         self.encoder.load()
         _ = self.heads
+        if self.cross is not None:
+            self.cross.module(self.encoder)
 
     def run_features(self, feats) -> tuple[np.ndarray, list[np.ndarray]]:
         """Scores and per-word p(BAD) from :class:`PairFeatures` (batched by length)."""
@@ -244,6 +261,24 @@ class NeuralQEModel(QEModel):
                     scores[k] = s[r]
                     probs[k] = p[r, : len(feats[k].mt_words)].astype(np.float32)
         return scores, probs
+
+    def with_cross(self, pairs, feats, scores: np.ndarray, probs: list[np.ndarray]) -> tuple[np.ndarray, list[np.ndarray]]:
+        """Average the heads' score with the cross-encoder's (``cross.weight``), and their word
+        p(BAD) by ``cross.word_weight``."""
+        w, ww = self.cross.weight, self.cross.word_weight
+        outs = self.cross.run(self.encoder, pairs, [f.mt_words if ww else () for f in feats])
+        new_scores = scores.astype(np.float32).copy()
+        new_probs = []
+        for k, o in enumerate(outs):
+            new_scores[k] = (1 - w) * scores[k] + w * _sigmoid(o.logit)
+            p = probs[k].astype(np.float32).copy()
+            if not ww:
+                new_probs.append(p)
+                continue
+            c = o.covered
+            p[c] = (1 - ww) * p[c] + ww * _sigmoid(o.word_logits[c])  # an unplaced word keeps the heads' p
+            new_probs.append(p)
+        return new_scores, new_probs
 
     def _predict(self, sources, translations, src_lang, tgt_lang, batch_size):
         from .features_v2 import TextCache
@@ -265,6 +300,8 @@ class NeuralQEModel(QEModel):
             todo = [k for k, tr in enumerate(t) if tr.strip() and s[k].strip()]
             feats = featurize(self.encoder, [(s[k], t[k]) for k in todo], cache=cache) if todo else []
             sc, pr = self.run_features(feats) if feats else (np.zeros(0), [])
+            if feats and self.cross is not None:
+                sc, pr = self.with_cross([(s[k], t[k]) for k in todo], feats, sc, pr)
             got = {k: (f, float(a), p) for k, f, a, p in zip(todo, feats, sc, pr)}
             for k in range(len(t)):
                 if k not in got:  # nothing translated (or nothing to translate): worst score, no words

@@ -137,6 +137,12 @@ class E5TokenEncoder:
             self.load_info = info
             self._model = model
 
+    @property
+    def model_config(self):
+        """The loaded model's ``BertConfig`` (block shapes for models built on top of it)."""
+        self.load()
+        return self._model.config
+
     # -------------------------------------------------------------------- API
     def tokenize(self, texts: Sequence[str] | str, prefix: str | None = None) -> list[Tokenized]:
         texts = [texts] if isinstance(texts, str) else list(texts)
@@ -197,6 +203,45 @@ class E5TokenEncoder:
         out = vec.astype(np.float32)
         return out[0] if single else out
 
+    def lower_states(self, seqs: Sequence[np.ndarray], upto: int) -> list[np.ndarray]:
+        """States ``(len(seq), H)`` after block ``upto`` for id sequences (``<s>``/``</s>`` included).
+
+        Only the first ``upto`` blocks run: a model that continues from there (the QE
+        cross-encoder's fine-tuned top layers) does not pay for the frozen ones twice.
+        Sequences must fit the model's positions; the caller windows or truncates.
+        """
+        import torch
+
+        self.load()
+        upto = self._layer_index(upto)
+        if any(len(q) > self.max_positions for q in seqs):
+            raise ValueError(f"a sequence is longer than the model's {self.max_positions} positions")
+        out: list[np.ndarray | None] = [None] * len(seqs)
+        order = sorted(range(len(seqs)), key=lambda i: len(seqs[i]))
+        pad = self.tokenizer.pad
+        k = 0
+        with self._lock, torch.inference_mode():
+            while k < len(order):
+                top = len(seqs[order[min(len(order) - 1, k + self.max_batch - 1)]])
+                n = max(1, min(self.max_batch, self.max_batch_tokens // max(top, 1), len(order) - k))
+                batch = order[k:k + n]
+                width = len(seqs[batch[-1]])
+                ids = np.full((n, width), pad, dtype=np.int64)
+                mask = np.zeros((n, width), dtype=np.float32)
+                for r, i in enumerate(batch):
+                    ids[r, :len(seqs[i])] = seqs[i]
+                    mask[r, :len(seqs[i])] = 1
+                h = self._model.embeddings(input_ids=torch.from_numpy(ids))
+                ext = additive_mask(torch.from_numpy(mask))
+                for layer in self._model.encoder.layer[:upto]:
+                    h = layer(h, attention_mask=ext)
+                    h = h[0] if isinstance(h, tuple) else h
+                arr = h.numpy()
+                for r, i in enumerate(batch):
+                    out[i] = np.ascontiguousarray(arr[r, :len(seqs[i])])
+                k += n
+        return out  # type: ignore[return-value]
+
     # -------------------------------------------------------------- internals
     def _layer_index(self, layer: int) -> int:
         n = self.num_layers
@@ -235,6 +280,11 @@ class E5TokenEncoder:
                     out[i] = np.ascontiguousarray(stack[r, :, :len(seqs[i])])
                 k += n
         return out  # type: ignore[return-value]
+
+
+def additive_mask(mask):
+    """``(B, L)`` 1/0 mask -> the ``(B, 1, 1, L)`` additive form a BertLayer takes."""
+    return (1.0 - mask[:, None, None, :].float()) * -1e4
 
 
 def _is_ffn_output(name: str) -> bool:

