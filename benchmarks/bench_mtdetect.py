@@ -59,25 +59,6 @@ def _logit(p: np.ndarray) -> np.ndarray:
     return np.log(p / (1 - p))
 
 
-def add_shipped_lexical(records: list[dict], texts: dict[str, str], detector) -> None:
-    """Set the lexical features from the detector's shipped tables (the cache has none)."""
-    from auditor.mtdetect.lexical import lexical_score
-    from auditor.mtdetect.train import _derive
-
-    for r in records:
-        _derive(r)
-        for name, table in detector.lexicons.items():
-            v = lexical_score(texts[r["id"]], table)
-            for mode in MODES:
-                if mode in r:
-                    r[mode][name] = v
-        for mode in MODES:  # a table the detector does not ship must not leak from the cache
-            if mode in r:
-                for name in ("lexical_mt", "lexical_translated"):
-                    if name not in detector.lexicons:
-                        r[mode].pop(name, None)
-
-
 def prior_of(detector) -> float:
     """The text-only prior shift the verdict uses with this detector file."""
     from auditor.verdict import TEXT_ONLY_PRIOR
@@ -166,6 +147,24 @@ def attach_e5(records: list[dict], head) -> set[str]:
         elif "text_only" in r:
             r["text_only"].pop("e5_mt", None)
     return done
+
+
+def attach_xenc(records: list[dict], detector, cache: Path) -> int:
+    """Set ``xenc_mt`` (the with-source cross-encoder term) on the eval windows from the line
+    caches of ``python -m auditor.mtdetect.cross_train cache`` (WMT22 is line-aligned: the
+    mean over a window's line pairs, as the stack was fitted). Returns windows set."""
+    from auditor.mtdetect.cross_train import WEIGHTS, load_cache, load_trained, predict_cache, window_scores
+
+    model = load_trained(Path(detector.path).parent / WEIGHTS)
+    D = load_cache(cache / "eval")
+    q, _ = predict_cache(model, D)
+    xenc = window_scores(D, q)
+    n = 0
+    for r in records:
+        if "with_source" in r and r["id"] in xenc:
+            r["with_source"]["xenc_mt"] = xenc[r["id"]]
+            n += 1
+    return n
 
 
 def tpr_at_fpr(y: np.ndarray, z: np.ndarray, max_fpr: float = 0.05) -> float:
@@ -277,22 +276,27 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--speed", type=int, default=0, metavar="N", help="also time extraction on N windows")
     ap.add_argument("--check-verdict", action="store_true")
     ap.add_argument("--no-realpages", action="store_true")
+    ap.add_argument("--cross-cache", type=Path, default=Path("/tmp/mt_cross"),
+                    help="line caches of python -m auditor.mtdetect.cross_train cache (for xenc_mt)")
     ap.add_argument("--workers", type=int, default=2, help="processes for feature extraction")
     args = ap.parse_args(argv)
     import torch
 
     torch.set_num_threads(1)
-    from auditor.mtdetect.train import load_examples, load_records
+    from auditor.mtdetect.train import load_examples, load_records, set_shipped_lexical
 
     detector = read_detector(args.model)
     shipped = Path(args.model).resolve() == MODEL_FILE.resolve()
     examples = load_examples()
     records = load_records(examples, ("eval",), workers=args.workers)
-    add_shipped_lexical(records, {e.id: "\n".join(e.lines) for e in examples}, detector)
+    set_shipped_lexical(records, {e.id: "\n".join(e.lines) for e in examples}, detector)
     head = detector.head()
     print(f"MT detector v{detector.version} ({detector.meta.get('lexicon', 'plain')} lexicons, "
           f"{'e5 head' if head is not None else 'no e5 head'})")
     wmt = [r for r in records if r.get("corpus", "wmt22") == "wmt22"]
+    if detector.cross_mt:
+        n = attach_xenc(records, detector, args.cross_cache)
+        print(f"with-source cross-encoder term xenc_mt set on {n} eval windows (line caches in {args.cross_cache})")
     print(f"\nWMT22 leave-systems-out eval, every eval window ({len(wmt)} documents; held-out systems never "
           f"trained on){'; text only without the e5 term' if head is not None else ''}")
     text, res = wmt_table(wmt, detector)

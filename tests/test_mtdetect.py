@@ -474,3 +474,47 @@ def test_e5_head_round_trips_json() -> None:
     back = E5Head.from_json(head.to_json())
     assert back.score(X[0]) == pytest.approx(head.score(X[0]), abs=1e-4)
     assert head.score(np.array([3.0, 0, 0, 0, 0])) > head.score(np.array([-3.0, 0, 0, 0, 0]))
+
+
+# --- with-source cross-encoder hook (trained and measured, not shipped: see the model card) ---
+
+
+class _FakeCross:
+    def __init__(self, value=None, error=None):
+        self.value, self.error, self.seen = value, error, []
+
+    def score_pairs(self, pairs):
+        self.seen.append(list(pairs))
+        if self.error:
+            raise self.error
+        return self.value
+
+
+def test_cross_encoder_term_reads_the_aligned_pairs() -> None:
+    res, docs = _pair_result(["Der Minister sagte, die Gespräche seien nützlich gewesen.", "Er reist nach Paris."],
+                             ["The minister said that the talks had been useful.", "He travels to Paris."], [0.9, 0.9])
+    fake = _FakeCross(1.5)
+    feats = extract_features(res, docs, "with_source", cross_mt=fake)
+    assert feats["xenc_mt"] == 1.5
+    assert fake.seen == [[("Der Minister sagte, die Gespräche seien nützlich gewesen.",
+                           "The minister said that the talks had been useful."),
+                          ("Er reist nach Paris.", "He travels to Paris.")]]
+    assert "xenc_mt" not in extract_features(res, docs, "text_only", cross_mt=fake)
+
+
+def test_shipped_detector_has_no_cross_encoder_term(detector: Detector) -> None:
+    """The term lost real pages (model card): the shipped file must not carry half of it."""
+    assert not detector.cross_mt and "xenc_mt" not in detector.models["with_source"].stack
+    assert detector.cross() is None
+
+
+def test_verdict_says_when_the_cross_encoder_cannot_run(monkeypatch: pytest.MonkeyPatch) -> None:
+    from auditor.mtdetect.e5head import E5Unavailable
+    from auditor.mtdetect.model import Detector as D
+    from auditor.verdict import judge
+
+    monkeypatch.setattr(D, "cross", lambda self: _FakeCross(error=E5Unavailable("the e5 cross-encoder could not run (test)")))
+    res, docs = _pair_result(["Ein Satz.", "Noch einer."], ["One sentence.", "Another one."], [0.8, 0.8])
+    v = judge(res, docs)
+    assert any("judged without the e5 cross-encoder" in line for line in v.evidence)
+    assert v.p_machine_translation is not None

@@ -213,9 +213,19 @@ def source_features(result: DocumentResult, source: SegmentedDocument) -> dict[s
     return f
 
 
+def bead_texts(result: DocumentResult, source: SegmentedDocument) -> list[tuple[str, str]]:
+    """(source text, reprint text) of every aligned bead with both sides."""
+    al, doc = result.alignment, result.doc
+    if al is None:
+        return []
+    return [(" ".join(source.segments[i].text for i in p.source), " ".join(doc.segments[i].text for i in p.reprint))
+            for p in al.pairs if p.source and p.reprint]
+
+
 def extract_features(result: DocumentResult, docs: dict[str, SegmentedDocument], mode: str,
                      text_findings: Iterable[Finding] | None = None,
-                     lexicons: dict[str, dict[str, float]] | None = None, e5_head=None) -> dict[str, float]:
+                     lexicons: dict[str, dict[str, float]] | None = None, e5_head=None,
+                     cross_mt=None) -> dict[str, float]:
     """Features of one audited article for ``mode`` ("with_source" or "text_only").
 
     ``text_findings`` are the findings to count for the text features (defaults to the
@@ -225,7 +235,9 @@ def extract_features(result: DocumentResult, docs: dict[str, SegmentedDocument],
     feature each (``lexical_mt``: MT vs human translation; ``lexical_translated``:
     translated vs native English). ``e5_head`` (text-only mode; :class:`.e5head.E5Head`) adds
     ``e5_mt``, the token-encoder head's score; it raises ``E5Unavailable`` when the
-    encoder cannot load (the verdict says so).
+    encoder cannot load (the verdict says so). ``cross_mt`` (with-source mode;
+    :class:`.crossmt.CrossMT`) adds ``xenc_mt``, the cross-encoder's mean log-odds over the
+    aligned sentence pairs.
     """
     if mode not in MODES:
         raise ValueError(f"unknown mode {mode!r}")
@@ -235,6 +247,10 @@ def extract_features(result: DocumentResult, docs: dict[str, SegmentedDocument],
         source = docs.get(result.link.source_id) if result.link is not None else None
         if source is not None:
             f.update(source_features(result, source))
+            if cross_mt is not None:
+                x = cross_mt.score_pairs(bead_texts(result, source))
+                if x is not None:
+                    f["xenc_mt"] = x
     if lexicons:
         from .lexical import lexical_score
 

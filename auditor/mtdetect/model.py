@@ -67,6 +67,7 @@ READABLE: dict[str, str] = {
     "p_comma": "commas",
     "the_rate": "use of 'the'",
     "e5_mt": "sentence structure typical of machine translation (e5 states)",
+    "xenc_mt": "sentence-by-sentence literalness against the source (e5 cross-encoder)",
 }
 
 
@@ -159,6 +160,17 @@ class Detector:
     meta: dict = field(default_factory=dict)
     lexicons: dict[str, dict[str, float]] = field(default_factory=dict)
     e5_head: dict | None = None  # :class:`.e5head.E5Head` as JSON (text-only ``e5_mt``)
+    #: the with-source cross-encoder (``xenc_mt``): weights file beside detector.json and its shape
+    cross_mt: dict | None = None
+    path: Path = MODEL_FILE
+
+    def cross(self):
+        """The with-source cross-encoder (:class:`.crossmt.CrossMT`), or None when this detector has none."""
+        if not self.cross_mt:
+            return None
+        from .crossmt import load_cross_mt
+
+        return load_cross_mt(self.path.parent / self.cross_mt["file"], self.cross_mt)
 
     def head(self):
         """The token-encoder head, or None when this detector has none."""
@@ -173,6 +185,8 @@ class Detector:
                "models": {k: m.to_json() for k, m in self.models.items()}, "lexicons": self.lexicons}
         if self.e5_head:
             out["e5_head"] = self.e5_head
+        if self.cross_mt:
+            out["cross_mt"] = self.cross_mt
         return out
 
     def save(self, path: str | Path = MODEL_FILE) -> None:
@@ -189,7 +203,8 @@ def read_detector(path: str | Path) -> Detector:
     if d.get("format") != FORMAT:
         raise DetectorUnavailable(f"{path} is not an {FORMAT} file")
     return Detector(version=d["version"], models={k: LinearModel.from_json(m) for k, m in d["models"].items()},
-                    meta=d.get("meta", {}), lexicons=d.get("lexicons", {}), e5_head=d.get("e5_head"))
+                    meta=d.get("meta", {}), lexicons=d.get("lexicons", {}), e5_head=d.get("e5_head"),
+                    cross_mt=d.get("cross_mt"), path=Path(path))
 
 
 @lru_cache(maxsize=4)

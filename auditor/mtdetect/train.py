@@ -164,6 +164,24 @@ def fit_platt(z: np.ndarray, y: np.ndarray, w: np.ndarray) -> tuple[float, float
     return float(a_b[0]), b
 
 
+def set_shipped_lexical(records: list[dict], texts: dict[str, str], detector) -> None:
+    """Set the lexical features from the detector's shipped tables (the cache has none)."""
+    from .lexical import lexical_score
+
+    for r in records:
+        _derive(r)
+        for name, table in detector.lexicons.items():
+            v = lexical_score(texts[r["id"]], table)
+            for mode in ("with_source", "text_only"):
+                if mode in r:
+                    r[mode][name] = v
+        for mode in ("with_source", "text_only"):  # a table the detector does not ship must not leak from the cache
+            if mode in r:
+                for name in ("lexical_mt", "lexical_translated"):
+                    if name not in detector.lexicons:
+                        r[mode].pop(name, None)
+
+
 def _derive(rec: dict) -> None:
     """Features added after a cache was written (computed from the cached parts)."""
     for mode in ("text_only", "with_source"):

@@ -126,10 +126,12 @@ def _learned(result: DocumentResult, docs: dict[str, SegmentedDocument], mode: s
     missing: list[str] = []
     head_model = detector.head() if mode == "text_only" else None
     try:
-        feats = extract_features(result, docs, mode, lexicons=detector.lexicons, e5_head=head_model)
-    except RuntimeError as exc:  # the token encoder did not load: judged without its head, and said
+        cross = detector.cross() if mode == "with_source" else None
+        feats = extract_features(result, docs, mode, lexicons=detector.lexicons, e5_head=head_model, cross_mt=cross)
+    except RuntimeError as exc:  # the token encoder did not load: judged without its term, and said
         feats = extract_features(result, docs, mode, lexicons=detector.lexicons)
-        missing.append(f"{exc}; judged without the e5 head")
+        what = "the e5 head" if mode == "text_only" else "the e5 cross-encoder"
+        missing.append(f"{exc}; judged without {what}")
     p, lines = predict(feats, mode, detector)
     lines = [*lines, *missing]
     p = min(max(p, 1e-6), 1 - 1e-6)
