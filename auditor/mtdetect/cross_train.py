@@ -34,7 +34,8 @@ from typing import Any, Iterable
 
 import numpy as np
 
-from ..qe.cross_train import FROM_LAYER, MAX_SIDE, batches, encode_split, load_cache, predict_cache
+from ..qe.cross_train import (FROM_LAYER, MAX_SIDE, Updater, add_train_args, batches, encode_split, initial_model,
+                               load_cache, predict_cache)
 from .data import build_examples
 from .metrics import roc_auc
 
@@ -73,42 +74,21 @@ def window_scores(D: dict[str, Any], q: dict[int, float]) -> dict[str, float]:
 def train(cache: Path, epochs: int, lr: float, batch: int, seed: int, threads: int):
     import torch
 
-    from ..encoders.e5tok.model import load_model
-    from ..qe.cross import build_cross
-
-    torch.manual_seed(seed)
+    model = initial_model(seed, threads)
     rng = random.Random(seed)
-    torch.set_num_threads(threads)
-    base, _, _ = load_model()
-    model = build_cross(base.config, 4, dropout=0.1)
-    for k, layer in enumerate(range(FROM_LAYER, 12)):
-        model.layers[k].load_state_dict(base.encoder.layer[layer].state_dict())
     T, V = load_cache(cache / "train"), load_cache(cache / "eval")
     idx = list(range(len(T["meta"])))
     labels = np.array([m["label"] for m in T["meta"]])
     pos_weight = float((labels == 0).sum() / max(1, (labels == 1).sum()))  # classes weigh the same
-    enc = [p for layer in model.layers for p in layer.parameters()]
-    opt = torch.optim.AdamW([{"params": enc, "lr": lr}, {"params": list(model.seg.parameters()), "lr": 1e-3}],
-                            weight_decay=0.01)
-    steps = epochs * math.ceil(len(idx) / batch)
-    sched = torch.optim.lr_scheduler.LambdaLR(
-        opt, lambda s: min(1.0, s / max(1, 0.06 * steps)) * max(0.0, (steps - s) / steps))
+    up = Updater(model, list(model.seg.parameters()), lr, epochs * math.ceil(len(idx) / batch))
     log: list[dict[str, Any]] = []
-    t0, step = time.time(), 0
+    t0 = up.t0
     for ep in range(epochs):
         for ch, h, mask, side, _, _, _ in batches(T, idx, batch, rng):
             _, q = model(h, mask, side)
             y = torch.tensor([T["meta"][i]["label"] for i in ch], dtype=torch.float32)
             w = torch.where(y > 0.5, torch.tensor(pos_weight), torch.tensor(1.0))
-            loss = (torch.nn.functional.binary_cross_entropy_with_logits(q, y, reduction="none") * w).mean()
-            opt.zero_grad()
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-            opt.step()
-            sched.step()
-            step += 1
-            if step % 200 == 0:
-                print(f"  epoch {ep} step {step}/{steps} loss {loss.item():.3f} {time.time() - t0:.0f} s", file=sys.stderr, flush=True)
+            up.update((torch.nn.functional.binary_cross_entropy_with_logits(q, y, reduction="none") * w).mean(), ep)
         q, _ = predict_cache(model, V)
         win = window_scores(V, q)
         ys = [int(":mt:" in d) for d in win]
@@ -187,13 +167,7 @@ def main(argv: Iterable[str] | None = None) -> int:
     c.add_argument("--out", type=Path, required=True)
     c.add_argument("--seed", type=int, default=13)
     t = sub.add_parser("train", help="fine-tune the top blocks and the head; write cross-mt.safetensors")
-    t.add_argument("--cache", type=Path, required=True)
-    t.add_argument("--out", type=Path, required=True, help="the detector directory (models/mt-detector)")
-    t.add_argument("--epochs", type=int, default=2)
-    t.add_argument("--lr", type=float, default=5e-5)
-    t.add_argument("--batch", type=int, default=16)
-    t.add_argument("--seed", type=int, default=0)
-    t.add_argument("--threads", type=int, default=1)
+    add_train_args(t, "the detector directory", lr=5e-5)
     k = sub.add_parser("stack", help="fit the term's weight with the with-source Platt map on the calib windows")
     k.add_argument("--cache", type=Path, required=True)
     k.add_argument("--detector", type=Path, default=Path(__file__).resolve().parents[2] / "models" / "mt-detector" / "detector.json")

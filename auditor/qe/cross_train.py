@@ -31,7 +31,7 @@ from typing import Any, Iterable, Sequence
 
 import numpy as np
 
-from .cross import HIDDEN, pad, word_tokens
+from .cross import pad
 
 FROM_LAYER = 8
 MAX_SIDE = 160
@@ -137,30 +137,61 @@ def dev_table(D, q, w) -> dict[str, dict[str, float]]:
     return out
 
 
-def train(cache: Path, epochs: int, lr: float, batch: int, seed: int, threads: int, exclude: Sequence[str] = ()):
+def initial_model(seed: int, threads: int):
+    """A cross-encoder whose blocks start as e5's own blocks 9-12 (seeded; torch threads set)."""
     import torch
 
     from ..encoders.e5tok.model import load_model
     from .cross import build_cross
 
     torch.manual_seed(seed)
-    rng = random.Random(seed)
     torch.set_num_threads(threads)
     base, _, _ = load_model()
     model = build_cross(base.config, 4, dropout=0.1)
-    for k, layer in enumerate(range(FROM_LAYER, 12)):  # start from e5's own blocks 9-12
+    for k, layer in enumerate(range(FROM_LAYER, 12)):
         model.layers[k].load_state_dict(base.encoder.layer[layer].state_dict())
+    return model
+
+
+class Updater:
+    """AdamW (``lr`` for the blocks, 1e-3 for the heads), 6 % warm-up then linear decay over
+    ``steps``, gradients clipped at 1; ``update(loss)`` takes one step and logs every 200."""
+
+    def __init__(self, model, heads: list, lr: float, steps: int) -> None:
+        import torch
+
+        self.model, self.steps, self.step, self.t0 = model, steps, 0, time.time()
+        enc = [p for layer in model.layers for p in layer.parameters()]
+        self.opt = torch.optim.AdamW([{"params": enc, "lr": lr}, {"params": heads, "lr": 1e-3}], weight_decay=0.01)
+        self.sched = torch.optim.lr_scheduler.LambdaLR(
+            self.opt, lambda s: min(1.0, s / max(1, 0.06 * steps)) * max(0.0, (steps - s) / steps))
+
+    def update(self, loss, epoch: int) -> None:
+        import torch
+
+        self.opt.zero_grad()
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(self.model.parameters(), 1.0)
+        self.opt.step()
+        self.sched.step()
+        self.step += 1
+        if self.step % 200 == 0:
+            print(f"  epoch {epoch} step {self.step}/{self.steps} loss {loss.item():.3f} {time.time() - self.t0:.0f} s",
+                  file=sys.stderr, flush=True)
+
+
+def train(cache: Path, epochs: int, lr: float, batch: int, seed: int, threads: int, exclude: Sequence[str] = ()):
+    import torch
+
+    model = initial_model(seed, threads)
+    rng = random.Random(seed)
     T, V = load_cache(cache / "train"), load_cache(cache / "dev")
     tidx = [i for i, m in enumerate(T["meta"]) if m["pair"] not in set(exclude)]
-    enc = [p for layer in model.layers for p in layer.parameters()]
     heads = list(model.seg.parameters()) + list(model.word.parameters()) + [model.aff]
-    opt = torch.optim.AdamW([{"params": enc, "lr": lr}, {"params": heads, "lr": 1e-3}], weight_decay=0.01)
-    steps = epochs * math.ceil(len(tidx) / batch)
-    sched = torch.optim.lr_scheduler.LambdaLR(
-        opt, lambda s: min(1.0, s / max(1, 0.06 * steps)) * max(0.0, (steps - s) / steps))
+    up = Updater(model, heads, lr, epochs * math.ceil(len(tidx) / batch))
     bce = torch.nn.BCEWithLogitsLoss(pos_weight=torch.tensor(2.0))
     log: list[dict[str, Any]] = []
-    t0, step = time.time(), 0
+    t0 = up.t0
     for ep in range(epochs):
         for ch, h, mask, side, rows, pos, y in batches(T, tidx, batch, rng):
             hh, q = model(h, mask, side)
@@ -169,14 +200,7 @@ def train(cache: Path, epochs: int, lr: float, batch: int, seed: int, threads: i
             loss = ((torch.sigmoid(model.aff[g, 0] * q + model.aff[g, 1]) - target) ** 2).mean() * 10
             if len(rows):
                 loss = loss + bce(model.words(hh, q, rows, pos), y)
-            opt.zero_grad()
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-            opt.step()
-            sched.step()
-            step += 1
-            if step % 200 == 0:
-                print(f"  epoch {ep} step {step}/{steps} loss {loss.item():.3f} {time.time() - t0:.0f} s", file=sys.stderr, flush=True)
+            up.update(loss, ep)
         q_dev, w_dev = predict_cache(model, V)
         table = dev_table(V, q_dev, w_dev)
         mean = float(np.mean([v["pearson"] for v in table.values()]))
@@ -207,31 +231,12 @@ def with_cross_cached(model, rows, metas, records: dict[str, dict[str, Any]]) ->
     """The shipped model's scores and word p(BAD) for cached feature rows (``features_v2``
     shards) and their records (``src``, ``mt``, ``word_labels``): heads on the cached
     features, averaged with the cross-encoder run on the records, as ``predict`` does."""
-    import torch
-
-    from .neural import pad_batch
-
-    scores = np.zeros(len(rows), np.float32)
-    probs: list[np.ndarray] = [np.zeros(0, np.float32)] * len(rows)
-    order = np.argsort([len(r["word_last"]) for r in rows], kind="stable")
-    with torch.inference_mode():
-        for i in range(0, len(order), 128):
-            idx = order[i:i + 128]
-            q, wl = model.heads(pad_batch([rows[k] for k in idx], model.ws_mean, model.ws_std, model.ps_mean, model.ps_std))
-            s, p = torch.sigmoid(q).numpy(), torch.sigmoid(wl).numpy()
-            for r, k in enumerate(idx):
-                scores[k] = s[r]
-                probs[k] = p[r, :len(rows[k]["word_last"])]
+    scores, probs = model.run_rows(rows)
     if model.cross is None:
         return scores, probs
     recs = [records[m["id"]] for m in metas]
-
-    class _F:  # what with_cross reads of a PairFeatures
-        def __init__(self, spans):
-            self.mt_words = spans
-
-    feats = [_F([(a, b) for a, b, _ in (r.get("word_labels") or [])]) for r in recs]
-    return model.with_cross([(r["src"], r["mt"]) for r in recs], feats, scores, probs)
+    spans = [[(a, b) for a, b, _ in (r.get("word_labels") or [])] for r in recs]
+    return model.with_cross([(r["src"], r["mt"]) for r in recs], spans, scores, probs)
 
 
 def choose_threshold(model, feats: Path) -> tuple[float, dict[str, float]]:
@@ -247,12 +252,19 @@ def choose_threshold(model, feats: Path) -> tuple[float, dict[str, float]]:
     rows, metas = load_training(feats)
     keep = [k for k, m in enumerate(metas) if _in_holdout(m) and m.get("origin") != "augment"]
     rows, metas = [rows[k] for k in keep], [metas[k] for k in keep]
-    cross, model.cross = model.cross, None  # the words are the heads' (the cross-encoder saw this slice)
-    try:
-        _, probs = with_cross_cached(model, rows, metas, {})
-    finally:
-        model.cross = cross
+    _, probs = model.run_rows(rows)  # the words are the heads' (the cross-encoder saw this slice)
     return best_threshold(metas, probs, rows)
+
+
+def add_train_args(parser: argparse.ArgumentParser, out_help: str, lr: float) -> None:
+    """The ``train`` options both cross-encoders share (QE here, the MT detector's term)."""
+    parser.add_argument("--cache", type=Path, required=True)
+    parser.add_argument("--out", type=Path, required=True, help=out_help)
+    parser.add_argument("--epochs", type=int, default=2)
+    parser.add_argument("--lr", type=float, default=lr)
+    parser.add_argument("--batch", type=int, default=16)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--threads", type=int, default=1)
 
 
 def main(argv: Iterable[str] | None = None) -> int:
@@ -265,13 +277,7 @@ def main(argv: Iterable[str] | None = None) -> int:
     c.add_argument("--dev", type=Path, required=True, help="dev records (JSONL), reported on, never trained on")
     c.add_argument("--out", type=Path, required=True)
     t = sub.add_parser("train", help="fine-tune the top blocks and heads; write cross.safetensors")
-    t.add_argument("--cache", type=Path, required=True)
-    t.add_argument("--out", type=Path, required=True, help="the QE v2 model directory (its config.json gains a 'cross' block)")
-    t.add_argument("--epochs", type=int, default=2)
-    t.add_argument("--lr", type=float, default=6e-5)
-    t.add_argument("--batch", type=int, default=16)
-    t.add_argument("--seed", type=int, default=0)
-    t.add_argument("--threads", type=int, default=1)
+    add_train_args(t, "the QE v2 model directory (its config.json gains a 'cross' block)", lr=6e-5)
     h = sub.add_parser("threshold", help="choose the word threshold on the heads' held-out train slice; write it to config.json")
     h.add_argument("--model", type=Path, required=True)
     h.add_argument("--feats", type=Path, required=True, help="the features_v2 root (train/, augment/) of train_v2")

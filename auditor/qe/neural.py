@@ -146,6 +146,25 @@ def pad_batch(rows: Sequence[dict[str, np.ndarray]], ws_mean: np.ndarray, ws_std
     return batch
 
 
+def run_heads(heads, rows, make_batch, size: int = 128) -> tuple[np.ndarray, list[np.ndarray]]:
+    """Scores and per-row word p(BAD) of ``heads`` over batch rows, in length-sorted batches
+    (``make_batch``: rows -> tensors, :func:`pad_batch` with the model's statistics)."""
+    import torch
+
+    scores = np.zeros(len(rows), np.float32)
+    probs: list[np.ndarray] = [np.zeros(0, np.float32)] * len(rows)
+    order = np.argsort([len(r["word_last"]) for r in rows], kind="stable")
+    with torch.inference_mode():
+        for i in range(0, len(order), size):
+            idx = order[i:i + size]
+            q, wl = heads(make_batch([rows[k] for k in idx]))
+            s, p = torch.sigmoid(q).numpy(), torch.sigmoid(wl).numpy()
+            for r, k in enumerate(idx):
+                scores[k] = s[r]
+                probs[k] = p[r, :len(rows[k]["word_last"])].astype(np.float32)
+    return scores, probs
+
+
 def row_of(f) -> dict[str, np.ndarray]:
     """The arrays of one :class:`~auditor.qe.features_v2.PairFeatures` as a batch row."""
     return {"word_last": f.word_last, "word_align": f.word_align, "word_src": f.word_src,
@@ -245,28 +264,17 @@ class NeuralQEModel(QEModel):
 
     def run_features(self, feats) -> tuple[np.ndarray, list[np.ndarray]]:
         """Scores and per-word p(BAD) from :class:`PairFeatures` (batched by length)."""
-        import torch
+        return self.run_rows([row_of(f) for f in feats])
 
-        scores = np.zeros(len(feats), np.float32)
-        probs: list[np.ndarray] = [np.zeros(0, np.float32)] * len(feats)
-        order = sorted(range(len(feats)), key=lambda k: len(feats[k].mt_words))
-        with torch.inference_mode():
-            for i in range(0, len(order), 64):
-                idx = order[i:i + 64]
-                b = pad_batch([row_of(feats[k]) for k in idx], self.ws_mean, self.ws_std, self.ps_mean, self.ps_std)
-                q, wl = self.heads(b)
-                s = torch.sigmoid(q).numpy()
-                p = torch.sigmoid(wl).numpy()
-                for r, k in enumerate(idx):
-                    scores[k] = s[r]
-                    probs[k] = p[r, : len(feats[k].mt_words)].astype(np.float32)
-        return scores, probs
+    def run_rows(self, rows) -> tuple[np.ndarray, list[np.ndarray]]:
+        """The heads over batch rows (:func:`row_of`, or cached feature shards)."""
+        return run_heads(self.heads, rows, lambda rs: pad_batch(rs, self.ws_mean, self.ws_std, self.ps_mean, self.ps_std))
 
-    def with_cross(self, pairs, feats, scores: np.ndarray, probs: list[np.ndarray]) -> tuple[np.ndarray, list[np.ndarray]]:
+    def with_cross(self, pairs, mt_words, scores: np.ndarray, probs: list[np.ndarray]) -> tuple[np.ndarray, list[np.ndarray]]:
         """Average the heads' score with the cross-encoder's (``cross.weight``), and their word
         p(BAD) by ``cross.word_weight``."""
         w, ww = self.cross.weight, self.cross.word_weight
-        outs = self.cross.run(self.encoder, pairs, [f.mt_words if ww else () for f in feats])
+        outs = self.cross.run(self.encoder, pairs, [w if ww else () for w in mt_words])
         new_scores = scores.astype(np.float32).copy()
         new_probs = []
         for k, o in enumerate(outs):
@@ -301,7 +309,7 @@ class NeuralQEModel(QEModel):
             feats = featurize(self.encoder, [(s[k], t[k]) for k in todo], cache=cache) if todo else []
             sc, pr = self.run_features(feats) if feats else (np.zeros(0), [])
             if feats and self.cross is not None:
-                sc, pr = self.with_cross([(s[k], t[k]) for k in todo], feats, sc, pr)
+                sc, pr = self.with_cross([(s[k], t[k]) for k in todo], [f.mt_words for f in feats], sc, pr)
             got = {k: (f, float(a), p) for k, f, a, p in zip(todo, feats, sc, pr)}
             for k in range(len(t)):
                 if k not in got:  # nothing translated (or nothing to translate): worst score, no words

@@ -273,19 +273,9 @@ class Trainer:
                 "holdout_pairs": int(len(va)), "best_holdout_loss": round(best, 4)}
 
     def predict(self, rows) -> tuple[np.ndarray, list[np.ndarray]]:
-        torch = self.torch
-        scores = np.zeros(len(rows), np.float32)
-        probs: list[np.ndarray] = [np.zeros(0, np.float32)] * len(rows)
-        order = np.argsort([len(r["word_last"]) for r in rows], kind="stable")
-        with torch.inference_mode():
-            for i in range(0, len(order), 128):
-                idx = order[i:i + 128]
-                q, wl = self.heads(self.batch([rows[k] for k in idx]))
-                s, p = torch.sigmoid(q).numpy(), torch.sigmoid(wl).numpy()
-                for r, k in enumerate(idx):
-                    scores[k] = s[r]
-                    probs[k] = p[r, :len(rows[k]["word_last"])]
-        return scores, probs
+        from .neural import run_heads
+
+        return run_heads(self.heads, rows, self.batch)
 
 
 # ------------------------------------------------------------------ evaluation

@@ -217,29 +217,16 @@ class E5TokenEncoder:
         if any(len(q) > self.max_positions for q in seqs):
             raise ValueError(f"a sequence is longer than the model's {self.max_positions} positions")
         out: list[np.ndarray | None] = [None] * len(seqs)
-        order = sorted(range(len(seqs)), key=lambda i: len(seqs[i]))
-        pad = self.tokenizer.pad
-        k = 0
         with self._lock, torch.inference_mode():
-            while k < len(order):
-                top = len(seqs[order[min(len(order) - 1, k + self.max_batch - 1)]])
-                n = max(1, min(self.max_batch, self.max_batch_tokens // max(top, 1), len(order) - k))
-                batch = order[k:k + n]
-                width = len(seqs[batch[-1]])
-                ids = np.full((n, width), pad, dtype=np.int64)
-                mask = np.zeros((n, width), dtype=np.float32)
-                for r, i in enumerate(batch):
-                    ids[r, :len(seqs[i])] = seqs[i]
-                    mask[r, :len(seqs[i])] = 1
+            for batch, ids, mask in self._batches(seqs):
                 h = self._model.embeddings(input_ids=torch.from_numpy(ids))
-                ext = additive_mask(torch.from_numpy(mask))
+                ext = additive_mask(torch.from_numpy(mask).float())
                 for layer in self._model.encoder.layer[:upto]:
                     h = layer(h, attention_mask=ext)
                     h = h[0] if isinstance(h, tuple) else h
                 arr = h.numpy()
                 for r, i in enumerate(batch):
                     out[i] = np.ascontiguousarray(arr[r, :len(seqs[i])])
-                k += n
         return out  # type: ignore[return-value]
 
     # -------------------------------------------------------------- internals
@@ -254,31 +241,37 @@ class E5TokenEncoder:
         tok = self.tokenizer
         return np.concatenate([[tok.bos], content, [tok.eos]]).astype(np.int64)
 
+    def _batches(self, seqs: Sequence[np.ndarray]):
+        """Length-sorted padded batches (capped by ``max_batch`` and ``max_batch_tokens``):
+        ``(indices into seqs, ids (n, width), 1/0 mask (n, width))``."""
+        order = sorted(range(len(seqs)), key=lambda i: len(seqs[i]))
+        pad = self.tokenizer.pad
+        k = 0
+        while k < len(order):
+            top = len(seqs[order[min(len(order) - 1, k + self.max_batch - 1)]])
+            n = max(1, min(self.max_batch, self.max_batch_tokens // max(top, 1), len(order) - k))
+            batch = order[k:k + n]
+            width = len(seqs[batch[-1]])
+            ids = np.full((n, width), pad, dtype=np.int64)
+            mask = np.zeros((n, width), dtype=np.int64)
+            for r, i in enumerate(batch):
+                ids[r, :len(seqs[i])] = seqs[i]
+                mask[r, :len(seqs[i])] = 1
+            yield batch, ids, mask
+            k += n
+
     def _forward(self, seqs: list[np.ndarray], layers: tuple[int, ...]) -> list[np.ndarray]:
         """Hidden states ``(len(layers), len(seq), H)`` per sequence, in input order."""
         import torch
 
         out: list[np.ndarray | None] = [None] * len(seqs)
-        order = sorted(range(len(seqs)), key=lambda i: len(seqs[i]))
-        pad = self.tokenizer.pad
-        k = 0
         with self._lock, torch.inference_mode():
-            while k < len(order):
-                top = len(seqs[order[min(len(order) - 1, k + self.max_batch - 1)]])
-                n = max(1, min(self.max_batch, self.max_batch_tokens // max(top, 1), len(order) - k))
-                batch = order[k:k + n]
-                width = len(seqs[batch[-1]])
-                ids = np.full((n, width), pad, dtype=np.int64)
-                mask = np.zeros((n, width), dtype=np.int64)
-                for r, i in enumerate(batch):
-                    ids[r, :len(seqs[i])] = seqs[i]
-                    mask[r, :len(seqs[i])] = 1
+            for batch, ids, mask in self._batches(seqs):
                 res = self._model(input_ids=torch.from_numpy(ids), attention_mask=torch.from_numpy(mask),
                                   output_hidden_states=True, return_dict=True)
                 stack = torch.stack([res.hidden_states[l] for l in layers], dim=1).numpy()
                 for r, i in enumerate(batch):
                     out[i] = np.ascontiguousarray(stack[r, :, :len(seqs[i])])
-                k += n
         return out  # type: ignore[return-value]
 
 
