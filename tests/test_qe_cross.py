@@ -84,9 +84,10 @@ def test_shipped_model_runs_the_cross_encoder(model):
     # the score is the stated average of the heads and the cross-encoder, not the heads alone
     from auditor.qe.features_v2 import featurize
 
-    feats = featurize(model.encoder, [(SRC, MT)])
+    feats = featurize(model.encoder, [(SRC, MT)], block=model.block)
     heads, _ = model.run_features(feats)
-    cross = model.cross.run(model.encoder, [(SRC, MT)], [feats[0].mt_words])[0]
+    states = [feats[0].block_states] if model.block is not None else None
+    cross = model.cross.run(model.encoder, [(SRC, MT)], [feats[0].mt_words], states=states)[0]
     w = model.cross.weight
     assert 0 < w < 1
     assert res.scores[0] == pytest.approx((1 - w) * heads[0] + w * _sigmoid(cross.logit), abs=1e-5)
@@ -126,3 +127,52 @@ def test_training_command_runs_end_to_end(tmp_path, encoder):
     assert cfg["auditor_qe_v2"]["cross"]["layers"] == 4
     m = NeuralQEModel(out)
     assert m.predict([SRC], [MT], "es", "en").scores[0] is not None
+
+
+def test_late_interaction_reuses_each_sentences_own_states(encoder):
+    """Late interaction: the features' pass keeps block-8 states equal to each sentence's own
+    lower blocks, and a window's joined states have the joint layout (sides, word positions)."""
+    from auditor.qe.cross import joined_states
+    from auditor.qe.cross_train import sentence_states
+    from auditor.qe.features_v2 import featurize
+
+    f = featurize(encoder, [(SRC, MT)], block=8)[0]
+    S, M = f.block_states
+    own = sentence_states(encoder, [SRC, MT])
+    np.testing.assert_allclose(S.astype(np.float32), own[0], rtol=2e-3, atol=2e-2)
+    np.testing.assert_allclose(M.astype(np.float32), own[1], rtol=2e-3, atol=2e-2)
+    assert featurize(encoder, [(SRC, MT)])[0].block_states is None  # not kept unless asked
+    src, mt = " ".join([SRC] * 12), " ".join([MT] * 12)
+    chunks = pair_inputs(encoder.tokenizer, src, mt, _words(mt), 64)
+    S2, M2 = sentence_states(encoder, [src, mt])
+    for c in chunks:
+        h = joined_states(S2, M2, c)
+        assert h.shape == (len(c.ids), 384)
+        n_src = int((c.side == 0).sum()) - 3
+        np.testing.assert_array_equal(h[1:1 + n_src], S2[1 + c.src_range[0]:1 + c.src_range[1]])
+    with pytest.raises(ValueError, match="tokenizations differ"):
+        joined_states(S2[:5], M2, chunks[0])
+
+
+def test_late_interaction_training_and_prediction(tmp_path, encoder):
+    """A late-interaction cache trains, saves its interaction, and predict() feeds it the
+    heads' own states (a model without them refuses rather than guessing)."""
+    from auditor.qe import cross_train
+
+    recs = [{"id": f"r{k}", "pair": "es-en", "kind": "human-da", "src": SRC,
+             "mt": MT if k % 2 == 0 else "The minister of sport left Paris on Friday.",
+             "score": 0.8 if k % 2 == 0 else 0.2, "da_z": 1.0 if k % 2 == 0 else -1.0} for k in range(4)]
+    cache = tmp_path / "cache"
+    cross_train.encode_split_late(encoder, recs, cache / "train")
+    cross_train.encode_split_late(encoder, recs, cache / "dev")
+    assert cross_train.cache_interaction(cache / "train") == "late"
+    model, log = cross_train.train(cache, epochs=1, lr=1e-5, batch=2, seed=0, threads=1)
+    out = tmp_path / "model"
+    shutil.copytree(default_model_dir(), out)
+    cross_train.save(model, out, log, {"test": "1"}, interaction="late")
+    m = NeuralQEModel(out)
+    assert m.block == 8 and "|cross:8+4:late:" in m.signature
+    res = m.predict([SRC, SRC], [MT, "The minister of sport left Paris on Friday."], "es", "en")
+    assert all(0 <= s <= 1 for s in res.scores)
+    with pytest.raises(ValueError, match="sentence states"):
+        m.cross.run(m.encoder, [(SRC, MT)], [()])

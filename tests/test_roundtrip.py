@@ -151,3 +151,24 @@ def test_generated_ntrex_round_trips_are_linked():
         link = res.by_id("rt").link
         assert link is not None and link.relation == "round_trip" and link.source_id == "orig", r["doc_id"]
         assert [(p.source, p.reprint) for p in res.by_id("rt").alignment.pairs][:3] == [((0,), (0,)), ((1,), (1,)), ((2,), (2,))]
+
+
+def test_direction_reads_four_cues_and_says_which_ran(pair_result, monkeypatch):
+    """The e5 head's gap is one of the direction cues; without the encoder the other cues
+    decide and the evidence lists only those that ran."""
+    from auditor.link import roundtrip
+    from auditor.mtdetect import e5head
+
+    ev = pair_result.by_id("roundtrip").link.evidence
+    assert {"rarity_gap_a_minus_b", "rarity_mass_gap_a_minus_b", "translated_gap_a_minus_b",
+            "e5_gap_a_minus_b"} <= set(ev)
+    orig, rt = (seg_doc((FIX / f"{n}.txt").read_text(encoding="utf-8").splitlines(), doc_id=i)
+                for i, n in (("o", "original"), ("r", "roundtrip")))
+
+    def no_encoder(text):
+        raise e5head.E5Unavailable("e5 token encoder not available: test")
+
+    monkeypatch.setattr(e5head, "doc_vector", no_encoder)
+    assert roundtrip.e5_gap(rt, orig) is None
+    side, cues = roundtrip.round_trip_side(rt, orig)
+    assert side == "r" and "e5_gap_a_minus_b" not in cues and "rarity_gap_a_minus_b" in cues

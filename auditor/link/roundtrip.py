@@ -14,8 +14,8 @@ held-out documents and the second half. Measured on those train documents: 5-gra
 containment 0.23-0.48, >= 80 % of sentences with a USE match >= 0.85 in every one.
 
 Which side is the original: dates first (in :func:`auditor.link._direction`), then the
-side whose wording is more common and more translated-sounding is the round trip
-(:func:`round_trip_side`); ``Link.evidence["direction"]`` says which cue decided.
+side whose wording is more common, more translated-sounding and reads more like machine
+translation to the e5 head is the round trip (:func:`round_trip_side`); ``Link.evidence["direction"]`` says which cue decided.
 """
 
 from __future__ import annotations
@@ -43,6 +43,7 @@ class RoundTripConfig:
     rarity_scale: float = 1.18
     rarity_mass_scale: float = 0.268
     translated_scale: float = 0.109
+    e5_scale: float = 1.129
 
 
 _LETTERS = re.compile(r"[^\W\d_]+")
@@ -134,14 +135,36 @@ def translated_gap(a: SegmentedDocument, b: SegmentedDocument) -> float | None:
     return lexical_score(text(a), table) - lexical_score(text(b), table)
 
 
+def e5_gap(a: SegmentedDocument, b: SegmentedDocument) -> float | None:
+    """The detector's token-encoder head (how machine-translated a text's structure reads,
+    :mod:`auditor.mtdetect.e5head`) on ``a`` minus on ``b``; None without the head or encoder."""
+    from ..mtdetect import DetectorUnavailable, load_detector
+    from ..mtdetect.e5head import E5Unavailable
+
+    try:
+        head = load_detector().head()
+    except DetectorUnavailable:
+        return None
+    if head is None:
+        return None
+    text = lambda d: " ".join(s.text for s in d.segments)  # noqa: E731
+    try:
+        return head.score_text(text(a)) - head.score_text(text(b))
+    except E5Unavailable:
+        return None
+
+
 def round_trip_side(a: SegmentedDocument, b: SegmentedDocument,
                     config: RoundTripConfig = RoundTripConfig()) -> tuple[str | None, dict[str, float]]:
     """Which of two round-trip partners is the round trip (the reprint), with the cues.
 
-    Three cues, each divided by its mean absolute value on the NTREX train and dev round
-    trips so that they weigh alike: the two word-rarity gaps and the translated-English
-    n-gram gap. On those 99 documents their sum picked the round trip in 97 % of pairs
-    (mean rarity alone 87 %, the text-only MT detector's probability 76 % on train).
+    Four cues, each divided by its mean absolute value on the NTREX train and dev round
+    trips so that they weigh alike: the two word-rarity gaps, the translated-English
+    n-gram gap and the e5 head's gap. On those 99 documents the first three picked the
+    round trip in 97 % of pairs (mean rarity alone 87 %, the text-only MT detector's
+    probability 76 % on train), all four in 98 % (the e5 head alone 96 % on the 25 dev
+    documents, which it was not trained on). A cue that cannot run (no sentencepiece
+    model, no detector, no encoder) is left out, and the evidence lists those that ran.
     """
     cues = {}
     r = rarity_gaps(a, b)
@@ -151,6 +174,9 @@ def round_trip_side(a: SegmentedDocument, b: SegmentedDocument,
     t = translated_gap(a, b)
     if t is not None:
         cues["translated_gap"] = t / config.translated_scale
+    e = e5_gap(a, b)
+    if e is not None:
+        cues["e5_gap"] = e / config.e5_scale
     z = sum(cues.values())
     if not cues or z == 0:
         return None, {}

@@ -40,6 +40,8 @@ class CrossInput:
     ids: np.ndarray  # int64 (L,)
     side: np.ndarray  # int8 (L,): 0 source (and <s>, the first </s></s>), 1 translation (and the last </s>)
     word_pos: np.ndarray  # int64 (n_words,): token index of each MT word's first token, -1 past the cut
+    src_range: tuple[int, int] = (0, 0)  # the window's share of the source's content tokens
+    mt_range: tuple[int, int] = (0, 0)  # and of the translation's
 
 
 @dataclass(frozen=True)
@@ -79,7 +81,23 @@ def pair_inputs(tokenizer, src: str, mt: str, mt_words: Sequence[Span], max_side
         side = np.concatenate([np.zeros(len(sc) + 3, np.int8), np.ones(len(mc) + 1, np.int8)])
         base = len(sc) + 3
         pos = [base + j - ma if 0 <= j and ma <= j < mb else -1 for j in first]
-        out.append(CrossInput(ids, side, np.array(pos, np.int64)))
+        out.append(CrossInput(ids, side, np.array(pos, np.int64), (sa, sb), (ma, mb)))
+    return out
+
+
+def joined_states(src_states: np.ndarray, mt_states: np.ndarray, x: CrossInput) -> np.ndarray:
+    """Late interaction: one window's ``(L, H)`` input from each sentence's own states.
+
+    ``src_states``/``mt_states`` are the states of ``<s> text </s>`` encoded alone (every
+    token); the window takes its share of each side's content tokens, laid out as the joint
+    sequence ``<s> src </s></s> mt </s>`` (the translation's own ``<s>`` stands where the
+    joint sequence has its second ``</s>``), so sides and word positions are unchanged.
+    """
+    (sa, sb), (ma, mb) = x.src_range, x.mt_range
+    out = np.concatenate([src_states[:1], src_states[1 + sa:1 + sb], src_states[-1:],
+                          mt_states[:1], mt_states[1 + ma:1 + mb], mt_states[-1:]])
+    if len(out) != len(x.ids):
+        raise ValueError(f"states of {len(out)} tokens for a window of {len(x.ids)}: the tokenizations differ")
     return out
 
 
@@ -160,6 +178,12 @@ class CrossModel:
         self.n_layers = int(meta["layers"])
         self.max_side = int(meta["max_side"])
         self.weight = float(meta.get("weight", 1.0))
+        #: "joint": the pair is read together from block 1 (``lower_states`` of the joined ids);
+        #: "late": each sentence alone up to ``from_layer`` (the QE heads' own pass, reused),
+        #: together after (:func:`joined_states`)
+        self.interaction = str(meta.get("interaction", "joint"))
+        if self.interaction not in ("joint", "late"):
+            raise ValueError(f"unknown cross-encoder interaction {self.interaction!r}")
         #: the share of the cross-encoder in each word's p(BAD) (QE v2.1 ships 0: its word head
         #: was weaker on the synthetic dev records, word MCC 0.26 against the heads' 0.59)
         self.word_weight = float(meta.get("word_weight", self.weight))
@@ -179,13 +203,22 @@ class CrossModel:
         return self._module
 
     def run(self, encoder, pairs: Sequence[tuple[str, str]], mt_words: Sequence[Sequence[Span]],
-            batch: int = 32) -> list[CrossOutput]:
-        """Segment and word logits for ``(src, mt)`` pairs, MT words given as character spans."""
+            batch: int = 32, states: Sequence[tuple[np.ndarray, np.ndarray]] | None = None) -> list[CrossOutput]:
+        """Segment and word logits for ``(src, mt)`` pairs, MT words given as character spans.
+
+        ``states``: per pair the source's and translation's own block-``from_layer`` states
+        (every token); a late-interaction model needs them (the QE heads' pass keeps them)."""
         import torch
 
         chunks = [pair_inputs(encoder.tokenizer, s, m, w, self.max_side) for (s, m), w in zip(pairs, mt_words)]
         flat = [c for cs in chunks for c in cs]
-        lower = encoder.lower_states([x.ids for x in flat], self.from_layer)
+        if self.interaction == "late":
+            if states is None or len(states) != len(pairs):
+                raise ValueError("a late-interaction cross-encoder needs each pair's sentence states")
+            lower = [joined_states(np.asarray(S, np.float32), np.asarray(M, np.float32), c)
+                     for (S, M), cs in zip(states, chunks) for c in cs]
+        else:
+            lower = encoder.lower_states([x.ids for x in flat], self.from_layer)
         module = self.module(encoder)
         logits: list[tuple[float, np.ndarray] | None] = [None] * len(flat)
         order = sorted(range(len(flat)), key=lambda i: len(flat[i].ids))

@@ -74,6 +74,58 @@ def encode_split(encoder, recs: Sequence[dict[str, Any]], out: Path, chunk: int 
     (out / "meta.json").write_text(json.dumps({"meta": meta, "words": words}), encoding="utf-8")
 
 
+def encode_split_late(encoder, recs: Sequence[dict[str, Any]], out: Path, chunk: int = 512,
+                      keep: Sequence[str] = ()) -> None:
+    """As :func:`encode_split`, for late interaction: each sentence runs blocks 1-8 **alone**
+    (as the frozen-feature heads' pass does at run time, so its states are reused there)
+    and the pair's states are joined after (:func:`~.cross.joined_states`). Same layout,
+    same files; ``meta.json`` says ``"interaction": "late"``."""
+    from .cross import joined_states, pair_input
+
+    tok = encoder.tokenizer
+    out.mkdir(parents=True, exist_ok=True)
+    inputs, meta, words = [], [], []
+    for r in recs:
+        spans = [(a, b) for a, b, _ in (r.get("word_labels") or [])]
+        x = pair_input(tok, r["src"], r["mt"], spans, MAX_SIDE)
+        inputs.append(x)
+        words.append(([int(p) for p in x.word_pos], [1 if l == "BAD" else 0 for _, _, l in (r.get("word_labels") or [])]))
+        meta.append({"id": r["id"], "pair": r["pair"], "kind": r.get("kind"), "score": r.get("score"), "da_z": r.get("da_z"),
+                     **{k: r.get(k) for k in keep}})
+    t0 = time.time()
+    states = []
+    for k in range(0, len(recs), chunk):
+        part = recs[k:k + chunk]
+        texts = list(dict.fromkeys([r["src"] for r in part] + [r["mt"] for r in part]))
+        got = dict(zip(texts, sentence_states(encoder, texts)))
+        for r, x in zip(part, inputs[k:k + chunk]):
+            states.append(joined_states(got[r["src"]], got[r["mt"]], x).astype(np.float16))
+        print(f"  {out.name}: {min(k + chunk, len(recs))}/{len(recs)} pairs, {time.time() - t0:.0f} s", file=sys.stderr, flush=True)
+    np.save(out / "states.npy", np.concatenate(states))
+    np.save(out / "sides.npy", np.concatenate([x.side for x in inputs]))
+    np.save(out / "lens.npy", np.array([len(x.ids) for x in inputs]))
+    (out / "meta.json").write_text(json.dumps({"meta": meta, "words": words, "interaction": "late"}), encoding="utf-8")
+
+
+def sentence_states(encoder, texts: Sequence[str]) -> list[np.ndarray]:
+    """Block-8 states of each text alone, every token (``<s>``, ``</s>`` included), as the
+    run-time pass computes them (windowed past the model's positions)."""
+    toks = encoder.tokenize(texts)
+    short = [k for k, t in enumerate(toks) if len(t.ids) <= encoder.max_positions]
+    out: list[np.ndarray | None] = [None] * len(toks)
+    for k, st in zip(short, encoder.lower_states([toks[k].ids for k in short], FROM_LAYER)):
+        out[k] = st
+    long = [k for k in range(len(toks)) if out[k] is None]
+    for k, st in zip(long, encoder.states_for([toks[k] for k in long], layers=(FROM_LAYER,))):
+        out[k] = st.states[0]
+    return out  # type: ignore[return-value]
+
+
+def cache_interaction(d: Path) -> str:
+    """How a cache's pair states were made: "joint" (:func:`encode_split`) or "late"."""
+    return json.loads((d / "meta.json").read_text(encoding="utf-8")).get("interaction", "joint")
+
+
 def load_cache(d: Path) -> dict[str, Any]:
     lens = np.load(d / "lens.npy")
     m = json.loads((d / "meta.json").read_text(encoding="utf-8"))
@@ -210,7 +262,8 @@ def train(cache: Path, epochs: int, lr: float, batch: int, seed: int, threads: i
     return model, log
 
 
-def save(model, out: Path, log: list[dict[str, Any]], args: dict[str, Any], weight: float = 0.5) -> None:
+def save(model, out: Path, log: list[dict[str, Any]], args: dict[str, Any], weight: float = 0.5,
+         interaction: str = "joint") -> None:
     """``cross.safetensors`` (float16) and the ``cross`` block of ``config.json``."""
     import torch
     from safetensors.torch import save_file
@@ -222,7 +275,7 @@ def save(model, out: Path, log: list[dict[str, Any]], args: dict[str, Any], weig
     cfg_path = out / "config.json"
     cfg = json.loads(cfg_path.read_text(encoding="utf-8"))
     cfg[FORMAT_KEY]["cross"] = {"file": "cross.safetensors", "from_layer": FROM_LAYER, "layers": 4, "max_side": MAX_SIDE,
-                                "weight": weight, "word_weight": 0.0}
+                                "weight": weight, "word_weight": 0.0, "interaction": interaction}
     cfg_path.write_text(json.dumps(cfg, indent=1) + "\n", encoding="utf-8")
     (out / "training_cross.json").write_text(json.dumps({"args": args, "log": log}, indent=1) + "\n", encoding="utf-8")
 
@@ -236,7 +289,15 @@ def with_cross_cached(model, rows, metas, records: dict[str, dict[str, Any]]) ->
         return scores, probs
     recs = [records[m["id"]] for m in metas]
     spans = [[(a, b) for a, b, _ in (r.get("word_labels") or [])] for r in recs]
-    return model.with_cross([(r["src"], r["mt"]) for r in recs], spans, scores, probs)
+    states = None
+    if model.block is not None:  # late interaction: the sentences' own block states, as featurize keeps them
+        texts = list(dict.fromkeys([r["src"] for r in recs] + [r["mt"] for r in recs]))
+        got = {}
+        for k in range(0, len(texts), 512):
+            part = texts[k:k + 512]
+            got.update(zip(part, (st.layer(model.block) for st in model.encoder.hidden_states(part, layers=(model.block,)))))
+        states = [(got[r["src"]], got[r["mt"]]) for r in recs]
+    return model.with_cross([(r["src"], r["mt"]) for r in recs], spans, scores, probs, states)
 
 
 def choose_threshold(model, feats: Path) -> tuple[float, dict[str, float]]:
@@ -276,6 +337,10 @@ def main(argv: Iterable[str] | None = None) -> int:
     c.add_argument("--augment", type=Path, required=True, help="output of python -m auditor.qe.augment_v2")
     c.add_argument("--dev", type=Path, required=True, help="dev records (JSONL), reported on, never trained on")
     c.add_argument("--out", type=Path, required=True)
+    c.add_argument("--interaction", choices=("joint", "late"), default="late",
+                   help="joint: the pair read together from block 1; late (shipped): each sentence alone "
+                        "up to block 8, the pair together after (the heads' pass is reused at run time)")
+    c.add_argument("--threads", type=int, default=1)
     t = sub.add_parser("train", help="fine-tune the top blocks and heads; write cross.safetensors")
     add_train_args(t, "the QE v2 model directory (its config.json gains a 'cross' block)", lr=6e-5)
     h = sub.add_parser("threshold", help="choose the word threshold on the heads' held-out train slice; write it to config.json")
@@ -296,12 +361,13 @@ def main(argv: Iterable[str] | None = None) -> int:
     if a.cmd == "cache":
         from ..encoders.e5tok import E5TokenEncoder
 
-        enc = E5TokenEncoder(int8=True, threads=1)
-        encode_split(enc, training_records(a.data, a.augment), a.out / "train")
-        encode_split(enc, [json.loads(line) for line in open(a.dev, encoding="utf-8")], a.out / "dev")
+        enc = E5TokenEncoder(int8=True, threads=a.threads)
+        encode = encode_split_late if a.interaction == "late" else encode_split
+        encode(enc, training_records(a.data, a.augment), a.out / "train")
+        encode(enc, [json.loads(line) for line in open(a.dev, encoding="utf-8")], a.out / "dev")
         return 0
     model, log = train(a.cache, a.epochs, a.lr, a.batch, a.seed, a.threads)
-    save(model, a.out, log, {k: str(v) for k, v in vars(a).items()})
+    save(model, a.out, log, {k: str(v) for k, v in vars(a).items()}, interaction=cache_interaction(a.cache / "train"))
     return 0
 
 

@@ -55,7 +55,7 @@ import shutil
 import sys
 import time
 from collections import OrderedDict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 
@@ -82,6 +82,9 @@ class TextFeatures:
     subwords: np.ndarray  # (words,) int
     pooled: np.ndarray  # (H,) mean of every layer-L token state
     n_tokens: int
+    #: every token's state at the cross-encoder's ``from_layer`` (``<s>``/``</s>`` included,
+    #: float16), kept when the model reads pairs by late interaction; else None
+    block_states: np.ndarray | None = None
 
 
 @dataclass(frozen=True)
@@ -100,6 +103,8 @@ class PairFeatures:
     #: per MT word, its most similar source word (-1 without source words): the fallback
     #: a span's source side uses when the mutual-best links leave its words unaligned
     best_src: tuple[int, ...] = field(default=())
+    #: the source's and translation's ``TextFeatures.block_states`` (late interaction), else None
+    block_states: tuple[np.ndarray, np.ndarray] | None = None
 
 
 def _key(text: str, spans: Sequence[Span] | None) -> str:
@@ -130,7 +135,8 @@ class TextCache:
             self._d.popitem(last=False)
 
 
-def _text_features(states, spans: Sequence[Span] | None, split_punct: bool) -> TextFeatures:
+def _text_features(states, spans: Sequence[Span] | None, split_punct: bool,
+                   block: int | None = None) -> TextFeatures:
     offs = states.text_offsets
     if spans is None:
         spans = word_spans(states.tokens.text, offs, split_punct=split_punct)
@@ -140,12 +146,15 @@ def _text_features(states, spans: Sequence[Span] | None, split_punct: bool) -> T
     real = offs[:, 1] > offs[:, 0]
     sub = np.array([int((real & (offs[:, 1] > a) & (offs[:, 0] < b)).sum()) for a, b in spans], dtype=np.int32)
     pooled = states.layer(LAST_LAYER).mean(axis=0)
-    return TextFeatures(spans, align, last, sub, pooled, len(states.tokens))
+    kept = states.layer(block).astype(np.float16) if block is not None else None
+    return TextFeatures(spans, align, last, sub, pooled, len(states.tokens), kept)
 
 
-def encode_texts(encoder, items: Sequence[tuple[str, Sequence[Span] | None, bool]], cache: TextCache) -> list[TextFeatures]:
-    """Features for ``(text, spans or None, split_punct)`` items, encoding only unseen ones."""
-    keys = [_key(t, s) + ("p" if p else "w") for t, s, p in items]
+def encode_texts(encoder, items: Sequence[tuple[str, Sequence[Span] | None, bool]], cache: TextCache,
+                 block: int | None = None) -> list[TextFeatures]:
+    """Features for ``(text, spans or None, split_punct)`` items, encoding only unseen ones
+    (``block``: also keep every token's state at that layer, from the same pass)."""
+    keys = [_key(t, s) + ("p" if p else "w") + (f"b{block}" if block is not None else "") for t, s, p in items]
     todo: dict[str, int] = {}
     for k, key in enumerate(keys):
         if key not in todo and cache.get(key) is None:
@@ -153,9 +162,10 @@ def encode_texts(encoder, items: Sequence[tuple[str, Sequence[Span] | None, bool
     if todo:
         cache.misses += len(todo)
         idx = list(todo.values())
-        states = encoder.hidden_states([items[k][0] for k in idx], layers=(ALIGN_LAYER, LAST_LAYER))
+        layers = (ALIGN_LAYER, LAST_LAYER) + ((block,) if block is not None else ())
+        states = encoder.hidden_states([items[k][0] for k in idx], layers=layers)
         for k, st in zip(idx, states):
-            cache.put(keys[k], _text_features(st, items[k][1], items[k][2]))
+            cache.put(keys[k], _text_features(st, items[k][1], items[k][2], block))
     out = []
     for key in keys:
         tf = cache.get(key)
@@ -201,14 +211,18 @@ def pair_features(src: str, mt: str, s: TextFeatures, m: TextFeatures) -> PairFe
 
 
 def featurize(encoder, pairs: Sequence[tuple[str, str]], mt_words: Sequence[Sequence[Span] | None] | None = None,
-              cache: TextCache | None = None) -> list[PairFeatures]:
-    """Features for ``(src, mt)`` pairs (``mt_words``: optional MT word spans per pair)."""
+              cache: TextCache | None = None, block: int | None = None) -> list[PairFeatures]:
+    """Features for ``(src, mt)`` pairs (``mt_words``: optional MT word spans per pair;
+    ``block``: keep both sentences' states at that layer for a late-interaction cross-encoder)."""
     cache = cache if cache is not None else TextCache()
     mt_words = list(mt_words) if mt_words is not None else [None] * len(pairs)
     items = [(s, None, True) for s, _ in pairs] + [(m, w, False) for (_, m), w in zip(pairs, mt_words)]
-    feats = encode_texts(encoder, items, cache)
+    feats = encode_texts(encoder, items, cache, block)
     n = len(pairs)
-    return [pair_features(s, m, feats[k], feats[n + k]) for k, (s, m) in enumerate(pairs)]
+    out = [pair_features(s, m, feats[k], feats[n + k]) for k, (s, m) in enumerate(pairs)]
+    if block is not None:
+        out = [replace(f, block_states=(feats[k].block_states, feats[n + k].block_states)) for k, f in enumerate(out)]
+    return out
 
 
 # ------------------------------------------------------------------ shards / CLI

@@ -223,7 +223,8 @@ class NeuralQEModel(QEModel):
     @property
     def signature(self) -> str:
         prec = "int8" if self.int8 else "fp32"
-        cross = (f"|cross:{self.cross.from_layer}+{self.cross.n_layers}:w{self.cross.weight:g}/{self.cross.word_weight:g}"
+        late = ":late" if self.cross is not None and self.cross.interaction == "late" else ""
+        cross = (f"|cross:{self.cross.from_layer}+{self.cross.n_layers}{late}:w{self.cross.weight:g}/{self.cross.word_weight:g}"
                  if self.cross else "")
         return (f"qe:{self.config.get('name', 'qe-v2')}|v:{self.version}|enc:e5-small-tokens:{prec}{cross}"
                 f"|wthr:{self.word_threshold:g}|langs:{len(self.languages)}")
@@ -270,11 +271,17 @@ class NeuralQEModel(QEModel):
         """The heads over batch rows (:func:`row_of`, or cached feature shards)."""
         return run_heads(self.heads, rows, lambda rs: pad_batch(rs, self.ws_mean, self.ws_std, self.ps_mean, self.ps_std))
 
-    def with_cross(self, pairs, mt_words, scores: np.ndarray, probs: list[np.ndarray]) -> tuple[np.ndarray, list[np.ndarray]]:
+    @property
+    def block(self) -> int | None:
+        """The layer whose token states the features must keep (a late-interaction cross-encoder)."""
+        return self.cross.from_layer if self.cross is not None and self.cross.interaction == "late" else None
+
+    def with_cross(self, pairs, mt_words, scores: np.ndarray, probs: list[np.ndarray],
+                   states=None) -> tuple[np.ndarray, list[np.ndarray]]:
         """Average the heads' score with the cross-encoder's (``cross.weight``), and their word
-        p(BAD) by ``cross.word_weight``."""
+        p(BAD) by ``cross.word_weight`` (``states``: the features' ``block_states``, late interaction)."""
         w, ww = self.cross.weight, self.cross.word_weight
-        outs = self.cross.run(self.encoder, pairs, [w if ww else () for w in mt_words])
+        outs = self.cross.run(self.encoder, pairs, [w if ww else () for w in mt_words], states=states)
         new_scores = scores.astype(np.float32).copy()
         new_probs = []
         for k, o in enumerate(outs):
@@ -306,10 +313,11 @@ class NeuralQEModel(QEModel):
         for i in range(0, len(sources), batch_size):
             s, t = sources[i:i + batch_size], translations[i:i + batch_size]
             todo = [k for k, tr in enumerate(t) if tr.strip() and s[k].strip()]
-            feats = featurize(self.encoder, [(s[k], t[k]) for k in todo], cache=cache) if todo else []
+            feats = featurize(self.encoder, [(s[k], t[k]) for k in todo], cache=cache, block=self.block) if todo else []
             sc, pr = self.run_features(feats) if feats else (np.zeros(0), [])
             if feats and self.cross is not None:
-                sc, pr = self.with_cross([(s[k], t[k]) for k in todo], [f.mt_words for f in feats], sc, pr)
+                states = [f.block_states for f in feats] if self.block is not None else None
+                sc, pr = self.with_cross([(s[k], t[k]) for k in todo], [f.mt_words for f in feats], sc, pr, states)
             got = {k: (f, float(a), p) for k, f, a, p in zip(todo, feats, sc, pr)}
             for k in range(len(t)):
                 if k not in got:  # nothing translated (or nothing to translate): worst score, no words
