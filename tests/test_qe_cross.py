@@ -79,7 +79,7 @@ def test_lower_states_equal_the_full_forward(encoder):
 
 def test_shipped_model_runs_the_cross_encoder(model):
     assert model.cross is not None, "models/qe-v2 must ship the cross-encoder"
-    assert "|cross:8+4:" in model.signature
+    assert "|cross:8+4:late:" in model.signature and model.block == 8  # late interaction, the heads' states reused
     res = model.predict([SRC], [MT], "es", "en")
     # the score is the stated average of the heads and the cross-encoder, not the heads alone
     from auditor.qe.features_v2 import featurize
@@ -165,7 +165,7 @@ def test_late_interaction_training_and_prediction(tmp_path, encoder):
     cache = tmp_path / "cache"
     cross_train.encode_split_late(encoder, recs, cache / "train")
     cross_train.encode_split_late(encoder, recs, cache / "dev")
-    assert cross_train.cache_interaction(cache / "train") == "late"
+    assert cross_train.cache_interaction(cache / "train") == ("late", 8)
     model, log = cross_train.train(cache, epochs=1, lr=1e-5, batch=2, seed=0, threads=1)
     out = tmp_path / "model"
     shutil.copytree(default_model_dir(), out)

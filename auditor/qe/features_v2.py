@@ -162,7 +162,7 @@ def encode_texts(encoder, items: Sequence[tuple[str, Sequence[Span] | None, bool
     if todo:
         cache.misses += len(todo)
         idx = list(todo.values())
-        layers = (ALIGN_LAYER, LAST_LAYER) + ((block,) if block is not None else ())
+        layers = (ALIGN_LAYER, LAST_LAYER) + ((block,) if block not in (None, ALIGN_LAYER, LAST_LAYER) else ())
         states = encoder.hidden_states([items[k][0] for k in idx], layers=layers)
         for k, st in zip(idx, states):
             cache.put(keys[k], _text_features(st, items[k][1], items[k][2], block))
