@@ -98,7 +98,7 @@ def predict_rows(model, D: dict, idx: list[int]) -> list[float]:
 
 
 def lopo_cross(feats: Path, data: Path, cache: Path, heads_epochs: int, cross_epochs: int, weight: float,
-               seed: int, out_file: Path) -> dict:
+               seed: int, out_file: Path, pairs: list[str] | None = None) -> dict:
     """Leave-one-pair-out for the shipped combination: per held-out pair the heads (as
     :func:`lopo`) **and** the cross-encoder (``cross_train.train`` with the pair excluded,
     ``cross_epochs``) are retrained without any record of it; its MLQE-PE dev Pearson of the
@@ -115,7 +115,7 @@ def lopo_cross(feats: Path, data: Path, cache: Path, heads_epochs: int, cross_ep
     drows, dmetas = load_split(feats / "dev")
     V = cross_train.load_cache(cache / "dev")
     vid = {m["id"]: i for i, m in enumerate(V["meta"])}
-    for pair in sorted(TRANSQUEST_PEARSON):
+    for pair in pairs or sorted(TRANSQUEST_PEARSON):
         if pair in done:
             continue
         t0 = time.perf_counter()
@@ -206,6 +206,10 @@ def main() -> int:
     ap.add_argument("--lopo-cross", type=Path, default=None, metavar="CACHE",
                     help="with --lopo: also retrain the cross-encoder without each pair on this cross_train cache")
     ap.add_argument("--lopo-cross-epochs", type=int, default=1)
+    ap.add_argument("--lopo-pairs", default=None, help="comma-separated pairs to hold out (default: all seven), "
+                    "e.g. to split the work between two processes")
+    ap.add_argument("--lopo-out", type=Path, default=ROOT / "reports" / "bench_qe_v2_lopo_cross.json",
+                    help="per-pair results of --lopo-cross, written as they come (a rerun skips finished pairs)")
     ap.add_argument("--synthetic-per-pair", type=int, default=None, help="cap of NTREX test records per pair")
     ap.add_argument("--speed-pairs", type=int, default=512)
     ap.add_argument("--big-batches", type=int, default=2)
@@ -234,7 +238,7 @@ def main() -> int:
         if args.lopo_cross is not None:
             report["lopo_cross"] = lopo_cross(args.feats, args.data, args.lopo_cross, args.lopo_epochs,
                                               args.lopo_cross_epochs, model.cross.weight if model.cross else 0.5, 0,
-                                              ROOT / "reports" / "bench_qe_v2_lopo_cross.json")
+                                              args.lopo_out, args.lopo_pairs.split(",") if args.lopo_pairs else None)
             report["lopo_cross_epochs"] = args.lopo_cross_epochs
             lc = report["lopo_cross"].values()
             print(f"  mean Pearson: heads {np.mean([m['heads'] for m in lc]):.3f}, cross-encoder "
