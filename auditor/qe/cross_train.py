@@ -52,28 +52,15 @@ def training_records(data: Path, augment: Path) -> list[dict[str, Any]]:
 def encode_split(encoder, recs: Sequence[dict[str, Any]], out: Path, chunk: int = 512,
                  keep: Sequence[str] = ()) -> None:
     """Write ``states.npy`` (float16), ``sides.npy``, ``lens.npy`` and ``meta.json`` for ``recs``
-    (``keep``: more record fields to keep in the metadata, e.g. a class label)."""
-    from .cross import pair_input
-
-    tok = encoder.tokenizer
-    out.mkdir(parents=True, exist_ok=True)
-    inputs, meta, words = [], [], []
-    for r in recs:
-        spans = [(a, b) for a, b, _ in (r.get("word_labels") or [])]
-        x = pair_input(tok, r["src"], r["mt"], spans, MAX_SIDE)
-        inputs.append(x)
-        words.append(([int(p) for p in x.word_pos], [1 if l == "BAD" else 0 for _, _, l in (r.get("word_labels") or [])]))
-        meta.append({"id": r["id"], "pair": r["pair"], "kind": r.get("kind"), "score": r.get("score"), "da_z": r.get("da_z"),
-                     **{k: r.get(k) for k in keep}})
+    (``keep``: more record fields to keep in the metadata, e.g. a class label): frozen blocks
+    1-8 over each pair's joined ids (joint interaction)."""
+    inputs, meta, words = _pair_inputs(encoder, recs, keep)
     t0 = time.time()
     states = []
     for k in range(0, len(inputs), chunk):
         states.extend(s.astype(np.float16) for s in encoder.lower_states([x.ids for x in inputs[k:k + chunk]], FROM_LAYER))
-        print(f"  {out.name}: {min(k + chunk, len(inputs))}/{len(inputs)} pairs, {time.time() - t0:.0f} s", file=sys.stderr, flush=True)
-    np.save(out / "states.npy", np.concatenate(states))
-    np.save(out / "sides.npy", np.concatenate([x.side for x in inputs]))
-    np.save(out / "lens.npy", np.array([len(x.ids) for x in inputs]))
-    (out / "meta.json").write_text(json.dumps({"meta": meta, "words": words}), encoding="utf-8")
+        _progress(out, min(k + chunk, len(inputs)), len(inputs), t0)
+    _write_cache(out, states, inputs, {"meta": meta, "words": words})
 
 
 def encode_split_late(encoder, recs: Sequence[dict[str, Any]], out: Path, chunk: int = 512,
@@ -82,18 +69,9 @@ def encode_split_late(encoder, recs: Sequence[dict[str, Any]], out: Path, chunk:
     (as the frozen-feature heads' pass does at run time, so its states are reused there)
     and the pair's states are joined after (:func:`~.cross.joined_states`). Same layout,
     same files; ``meta.json`` says ``"interaction": "late"``."""
-    from .cross import joined_states, pair_input
+    from .cross import joined_states
 
-    tok = encoder.tokenizer
-    out.mkdir(parents=True, exist_ok=True)
-    inputs, meta, words = [], [], []
-    for r in recs:
-        spans = [(a, b) for a, b, _ in (r.get("word_labels") or [])]
-        x = pair_input(tok, r["src"], r["mt"], spans, MAX_SIDE)
-        inputs.append(x)
-        words.append(([int(p) for p in x.word_pos], [1 if l == "BAD" else 0 for _, _, l in (r.get("word_labels") or [])]))
-        meta.append({"id": r["id"], "pair": r["pair"], "kind": r.get("kind"), "score": r.get("score"), "da_z": r.get("da_z"),
-                     **{k: r.get(k) for k in keep}})
+    inputs, meta, words = _pair_inputs(encoder, recs, keep)
     t0 = time.time()
     states = []
     for k in range(0, len(recs), chunk):
@@ -102,12 +80,35 @@ def encode_split_late(encoder, recs: Sequence[dict[str, Any]], out: Path, chunk:
         got = dict(zip(texts, sentence_states(encoder, texts, from_layer)))
         for r, x in zip(part, inputs[k:k + chunk]):
             states.append(joined_states(got[r["src"]], got[r["mt"]], x).astype(np.float16))
-        print(f"  {out.name}: {min(k + chunk, len(recs))}/{len(recs)} pairs, {time.time() - t0:.0f} s", file=sys.stderr, flush=True)
+        _progress(out, min(k + chunk, len(recs)), len(recs), t0)
+    _write_cache(out, states, inputs, {"meta": meta, "words": words, "interaction": "late", "from_layer": from_layer})
+
+
+def _pair_inputs(encoder, recs: Sequence[dict[str, Any]], keep: Sequence[str]):
+    """Per record its :class:`~.cross.CrossInput` (training cut), metadata and word labels."""
+    from .cross import pair_input
+
+    inputs, meta, words = [], [], []
+    for r in recs:
+        labels = r.get("word_labels") or []
+        x = pair_input(encoder.tokenizer, r["src"], r["mt"], [(a, b) for a, b, _ in labels], MAX_SIDE)
+        inputs.append(x)
+        words.append(([int(p) for p in x.word_pos], [1 if lab == "BAD" else 0 for _, _, lab in labels]))
+        meta.append({"id": r["id"], "pair": r["pair"], "kind": r.get("kind"), "score": r.get("score"), "da_z": r.get("da_z"),
+                     **{k: r.get(k) for k in keep}})
+    return inputs, meta, words
+
+
+def _progress(out: Path, done: int, total: int, t0: float) -> None:
+    print(f"  {out.name}: {done}/{total} pairs, {time.time() - t0:.0f} s", file=sys.stderr, flush=True)
+
+
+def _write_cache(out: Path, states: list[np.ndarray], inputs, meta: dict[str, Any]) -> None:
+    out.mkdir(parents=True, exist_ok=True)
     np.save(out / "states.npy", np.concatenate(states))
     np.save(out / "sides.npy", np.concatenate([x.side for x in inputs]))
     np.save(out / "lens.npy", np.array([len(x.ids) for x in inputs]))
-    (out / "meta.json").write_text(json.dumps({"meta": meta, "words": words, "interaction": "late", "from_layer": from_layer}),
-                                   encoding="utf-8")
+    (out / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
 
 
 def sentence_states(encoder, texts: Sequence[str], from_layer: int = FROM_LAYER) -> list[np.ndarray]:
