@@ -60,41 +60,33 @@ def mlqe_dev(model, feats: Path) -> dict:
     return mlqe_table(metas, sc, pr, rows, model.word_threshold)
 
 
+def heads_without(pair: str, rows, metas, drows, epochs: int, seed: int):
+    """The frozen-feature heads retrained without any record of ``pair``: their (scores,
+    word p(BAD)) on the dev rows."""
+    from auditor.qe.train_v2 import Trainer, scalar_stats, vector_stats
+
+    keep = [k for k, m in enumerate(metas) if m.get("pair") != pair]
+    r, m = [rows[k] for k in keep], [metas[k] for k in keep]
+    tr = Trainer(scalar_stats(r), vector_stats(r, seed=seed), seed=seed)
+    tr.fit(r, m, epochs=epochs, log=lambda s: None)
+    return tr.predict(drows)
+
+
 def lopo(feats: Path, data: Path, epochs: int, seed: int) -> dict:
-    from auditor.qe.train_v2 import (OTHER_LIMIT, Trainer, choose_threshold, load_split, load_training, mlqe_table,
-                                     other_subset, scalar_stats, vector_stats)
+    from auditor.qe.train_v2 import OTHER_LIMIT, choose_threshold, load_split, load_training, mlqe_table, other_subset
 
     rows, metas = load_training(feats, other_subset(data / "train.jsonl", OTHER_LIMIT, seed))
     drows, dmetas = load_split(feats / "dev")
     out = {}
     for pair in sorted(TRANSQUEST_PEARSON):
         t0 = time.perf_counter()
-        keep = [k for k, m in enumerate(metas) if m.get("pair") != pair]
-        r, m = [rows[k] for k in keep], [metas[k] for k in keep]
-        tr = Trainer(scalar_stats(r), vector_stats(r, seed=seed), seed=seed)
-        tr.fit(r, m, epochs=epochs, log=lambda s: None)
-        sc, pr = tr.predict(drows)
+        sc, pr = heads_without(pair, rows, metas, drows, epochs, seed)
         others = [k for k, x in enumerate(dmetas) if x.get("pair") != pair]
         thr, _ = choose_threshold([dmetas[k] for k in others], [pr[k] for k in others], [drows[k] for k in others])
         out[pair] = {**mlqe_table(dmetas, sc, pr, drows, thr, [pair])[pair], "threshold": thr,
                      "seconds": round(time.perf_counter() - t0, 1)}
         print(f"  lopo {pair}: pearson {out[pair]['pearson']:.3f} ({out[pair]['seconds']} s)", flush=True)
     return out
-
-
-def predict_rows(model, D: dict, idx: list[int]) -> list[float]:
-    """The cross-encoder's segment logits for records ``idx`` of a cache, in that order."""
-    import torch
-
-    from auditor.qe.cross_train import batches
-
-    model.eval()
-    got: dict[int, float] = {}
-    with torch.no_grad():
-        for ch, h, mask, side, *_ in batches(D, idx, 64, None):
-            _, q = model(h, mask, side)
-            got.update((i, float(v)) for i, v in zip(ch, q))
-    return [got[i] for i in idx]
 
 
 def lopo_cross(feats: Path, data: Path, cache: Path, heads_epochs: int, cross_epochs: int, weight: float,
@@ -107,8 +99,7 @@ def lopo_cross(feats: Path, data: Path, cache: Path, heads_epochs: int, cross_ep
     import torch
 
     from auditor.qe import cross_train
-    from auditor.qe.train_v2 import (OTHER_LIMIT, Trainer, load_split, load_training, other_subset, pearson,
-                                     scalar_stats, vector_stats)
+    from auditor.qe.train_v2 import OTHER_LIMIT, load_split, load_training, other_subset, pearson
 
     done = json.loads(out_file.read_text(encoding="utf-8")) if out_file.exists() else {}
     rows, metas = load_training(feats, other_subset(data / "train.jsonl", OTHER_LIMIT, seed))
@@ -119,17 +110,14 @@ def lopo_cross(feats: Path, data: Path, cache: Path, heads_epochs: int, cross_ep
         if pair in done:
             continue
         t0 = time.perf_counter()
-        keep = [k for k, m in enumerate(metas) if m.get("pair") != pair]
-        tr = Trainer(scalar_stats([rows[k] for k in keep]), vector_stats([rows[k] for k in keep], seed=seed), seed=seed)
-        tr.fit([rows[k] for k in keep], [metas[k] for k in keep], epochs=heads_epochs, log=lambda s: None)
-        sc, _ = tr.predict(drows)
+        sc, _ = heads_without(pair, rows, metas, drows, heads_epochs, seed)
         model, _ = cross_train.train(cache, cross_epochs, 6e-5, 16, seed, torch.get_num_threads(), exclude=[pair],
                                      report_dev=False)
         ks = [k for k, m in enumerate(dmetas) if m.get("pair") == pair and m.get("kind") == "human-da"]
-        q = predict_rows(model, V, [vid[dmetas[k]["id"]] for k in ks])
+        q, _ = cross_train.predict_cache(model, V, [vid[dmetas[k]["id"]] for k in ks])
         z = [dmetas[k]["da_z"] for k in ks]
         heads = np.array([sc[k] for k in ks], float)
-        cross = 1 / (1 + np.exp(-np.array(q, float)))
+        cross = 1 / (1 + np.exp(-np.array([q[vid[dmetas[k]["id"]]] for k in ks], float)))
         done[pair] = {"heads": round(pearson(heads, z), 4), "cross": round(pearson(cross, z), 4),
                       "combined": round(pearson((1 - weight) * heads + weight * cross, z), 4),
                       "seconds": round(time.perf_counter() - t0, 1)}

@@ -59,3 +59,14 @@ def test_the_real_text2num_reads_compound_words(monkeypatch) -> None:
             numbers._compound_value("six hundred and twelve", "en")
     finally:
         numbers._text2num.cache_clear()
+
+
+def test_the_declared_text2num_distribution_installs_the_module_we_import() -> None:
+    """pyproject declares the distribution ``text2num``; it installs the module ``text_to_num``
+    (there is no module ``text2num``), and that module is the one this install provides."""
+    import importlib.metadata as md
+    import importlib.util
+
+    assert md.version("text2num") == "3.1.0"
+    assert "text2num" in md.packages_distributions().get("text_to_num", [])
+    assert importlib.util.find_spec("text_to_num") is not None

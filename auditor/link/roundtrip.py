@@ -120,36 +120,43 @@ def rarity_gaps(a: SegmentedDocument, b: SegmentedDocument) -> tuple[float, floa
     return sum(la) / len(la) - sum(lb) / len(lb), (sum(la) - sum(lb)) / n
 
 
-def translated_gap(a: SegmentedDocument, b: SegmentedDocument) -> float | None:
-    """The detector's translated-vs-native n-gram score of ``a`` minus that of ``b``."""
+def _detector():
+    """The shipped MT detector, or None when it is not installed."""
     from ..mtdetect import DetectorUnavailable, load_detector
-    from ..mtdetect.lexical import lexical_score
 
     try:
-        table = load_detector().lexicons.get("lexical_translated")
+        return load_detector()
     except DetectorUnavailable:
         return None
+
+
+def _text(doc: SegmentedDocument, sep: str) -> str:
+    return sep.join(s.text for s in doc.segments)
+
+
+def translated_gap(a: SegmentedDocument, b: SegmentedDocument) -> float | None:
+    """The detector's translated-vs-native n-gram score of ``a`` minus that of ``b``."""
+    from ..mtdetect.lexical import lexical_score
+
+    det = _detector()
+    table = det.lexicons.get("lexical_translated") if det is not None else None
     if not table:
         return None
-    text = lambda d: "\n".join(s.text for s in d.segments)  # noqa: E731
-    return lexical_score(text(a), table) - lexical_score(text(b), table)
+    return lexical_score(_text(a, "\n"), table) - lexical_score(_text(b, "\n"), table)
 
 
 def e5_gap(a: SegmentedDocument, b: SegmentedDocument) -> float | None:
     """The detector's token-encoder head (how machine-translated a text's structure reads,
-    :mod:`auditor.mtdetect.e5head`) on ``a`` minus on ``b``; None without the head or encoder."""
-    from ..mtdetect import DetectorUnavailable, load_detector
+    :mod:`auditor.mtdetect.e5head`) on ``a`` minus on ``b``; None without the head or encoder.
+    The head reads the text as the text-only verdict does, so the verdict reuses the vectors."""
     from ..mtdetect.e5head import E5Unavailable
 
-    try:
-        head = load_detector().head()
-    except DetectorUnavailable:
-        return None
+    det = _detector()
+    head = det.head() if det is not None else None
     if head is None:
         return None
-    text = lambda d: " ".join(s.text for s in d.segments)  # noqa: E731
     try:
-        return head.score_text(text(a)) - head.score_text(text(b))
+        return head.score_text(_text(a, " ")) - head.score_text(_text(b, " "))
     except E5Unavailable:
         return None
 

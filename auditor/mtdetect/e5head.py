@@ -17,6 +17,7 @@ the shared 2-core CPU), text-only verdicts only. Vectors of training documents a
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Iterable
 
@@ -32,7 +33,15 @@ class E5Unavailable(RuntimeError):
 
 
 def doc_vector(text: str) -> np.ndarray:
-    """Mean of the text tokens' layer-6 states (384 floats)."""
+    """Mean of the text tokens' layer-6 states (384 floats, read-only).
+
+    Memoised per text: in one audit the same article is read by the linker (round-trip
+    direction, which side of a translation reads as one) and again by its verdict."""
+    return _doc_vector(text)
+
+
+@lru_cache(maxsize=256)
+def _doc_vector(text: str) -> np.ndarray:
     try:
         from ..encoders.e5_tokens import get_token_encoder
 
@@ -41,9 +50,9 @@ def doc_vector(text: str) -> np.ndarray:
     except (ImportError, OSError, RuntimeError) as exc:
         raise E5Unavailable(f"e5 token encoder not available: {exc}") from exc
     states = st.text_states(LAYER)
-    if not len(states):
-        return np.zeros(st.states.shape[-1], dtype=np.float32)
-    return states.mean(axis=0).astype(np.float32)
+    vec = states.mean(axis=0).astype(np.float32) if len(states) else np.zeros(st.states.shape[-1], dtype=np.float32)
+    vec.setflags(write=False)
+    return vec
 
 
 @dataclass(frozen=True)

@@ -160,13 +160,15 @@ def batches(D: dict[str, Any], idx: list[int], size: int, rng: random.Random | N
                torch.tensor(y, dtype=torch.float32))
 
 
-def predict_cache(model, D: dict[str, Any]) -> tuple[dict[int, float], dict[int, tuple[np.ndarray, np.ndarray]]]:
+def predict_cache(model, D: dict[str, Any], idx: Sequence[int] | None = None
+                  ) -> tuple[dict[int, float], dict[int, tuple[np.ndarray, np.ndarray]]]:
+    """Segment logits and (word p(BAD), word labels) per cached record (``idx``: only those)."""
     import torch
 
     model.eval()
     q_out, w_out = {}, {}
     with torch.no_grad():
-        for ch, h, mask, side, rows, pos, y in batches(D, list(range(len(D["meta"]))), 64, None):
+        for ch, h, mask, side, rows, pos, y in batches(D, list(range(len(D["meta"]))) if idx is None else list(idx), 64, None):
             hh, q = model(h, mask, side)
             pw = torch.sigmoid(model.words(hh, q, rows, pos)).numpy() if len(rows) else np.zeros(0)
             r_np, y_np = rows.numpy(), y.numpy()
@@ -304,7 +306,7 @@ def with_cross_cached(model, rows, metas, records: dict[str, dict[str, Any]]) ->
     if model.block is not None:  # late interaction: the sentences' own block states, as featurize keeps them
         texts = list(dict.fromkeys([r["src"] for r in recs] + [r["mt"] for r in recs]))
         got = {}
-        for k in range(0, len(texts), 512):
+        for k in range(0, len(texts), 512):  # the chunks the figures in the model card were measured with
             part = texts[k:k + 512]
             got.update(zip(part, (st.layer(model.block) for st in model.encoder.hidden_states(part, layers=(model.block,)))))
         states = [(got[r["src"]], got[r["mt"]]) for r in recs]
