@@ -159,7 +159,7 @@ def synthetic_spans(model, data: Path, limit_per_pair: int | None) -> dict:
                                      for s in hit)
                     # the aligner given the true span (detection left out): its words' source words
                     js = [j for j, w in enumerate(f.mt_words) if any(_overlap(w, g) for g in e["mt"])]
-                    src = source_words_for(f, js)
+                    src = source_words_for(f, js, r["src"], r["mt"])
                     src_aligned += bool(src) and any(_overlap((f.src_words[src[0]][0], f.src_words[src[-1]][1]), g)
                                                      for g in e["src"])
         p = tp_pred / n_pred if n_pred else 0.0
