@@ -80,3 +80,15 @@ def test_article_sections_say_the_quality_estimate_or_why_there_is_none(tmp_path
     assert "quality estimate 0.43" in text
     assert "QE not available for es→en" in text
     assert "quality estimate 0.00" not in text
+
+
+def test_a_run_without_findings_says_so_instead_of_an_empty_table(tmp_path):
+    st = Store(str(tmp_path))
+    st.add_results([{"id": "a0", "path": "a0.html", "url": "https://news.example/0", "site": "news.example",
+                     "title": "t", "status": "audited", "verdict": "original", "p_mt": 0.1, "n_findings": 0,
+                     "n_critical": 0, "cluster": "a0", "cluster_size": 1,
+                     "result": {"id": "a0", "verdict": {"evidence": []}, "findings": []}}])
+    st.close()
+    text = build_site_report(str(tmp_path / "audit.sqlite"))
+    section = text.split("<h2>Findings by category and severity</h2>", 1)[1].split("<h2>", 1)[0]
+    assert "No findings." in section and "<table" not in section

@@ -209,11 +209,14 @@ def _build(db: sqlite3.Connection) -> str:
                    f'<td class="n">{fnd or 0}</td>{fb}</tr>')
     out.append("</table>")
 
-    out.append("<h2>Findings by category and severity</h2><table><tr><th>category</th>"
-               + "".join(f"<th>{_badge(s)}</th>" for s in SEVERITY_ORDER) + "</tr>")
-    for cat, _ in sorted(cat_totals, key=lambda x: -x[1]):
-        out.append(f"<tr><td>{esc(cat)}</td>" + "".join(f'<td class="n">{by_cat[cat][s]}</td>' for s in SEVERITY_ORDER) + "</tr>")
-    out.append("</table>")
+    out.append("<h2>Findings by category and severity</h2>")
+    if not cat_totals:  # an empty table reads as a broken report
+        out.append('<p class="muted">No findings.</p>')
+    else:
+        out.append("<table><tr><th>category</th>" + "".join(f"<th>{_badge(s)}</th>" for s in SEVERITY_ORDER) + "</tr>")
+        for cat, _ in sorted(cat_totals, key=lambda x: -x[1]):
+            out.append(f"<tr><td>{esc(cat)}</td>" + "".join(f'<td class="n">{by_cat[cat][s]}</td>' for s in SEVERITY_ORDER) + "</tr>")
+        out.append("</table>")
 
     if reasons:
         out.append("<h2>Errors</h2><table><tr><th>reason</th><th>articles</th></tr>")
