@@ -207,11 +207,12 @@ def _quality_estimate(source, doc, alignment, scores, config, result=None):
     estimate); ``result`` is this document's share of :func:`qe_batch` when it ran.
     Spans become ``accuracy/mistranslation`` findings (detector ``qe``) whose
     ``source_text`` is the source words the span renders (QE v2's alignment) or, without
-    them, the source sentence; the sentence stays in the evidence. Severity: see
+    them, the source sentence; the sentence stays in the evidence. A span that is its
+    source words spelt the same (not a name or number) is ``accuracy/untranslated``. Severity: see
     :mod:`auditor.qe.stakes`.
     """
     from .checks.base import make_finding
-    from .qe.stakes import severity, stakes
+    from .qe.stakes import kept_as_source, severity, stakes
     from .types import PairScores
 
     if "qe" in config.disabled:
@@ -252,13 +253,18 @@ def _quality_estimate(source, doc, alignment, scores, config, result=None):
             evidence = {"p_error": round(float(span.p_error), 3), "source_sentence": src}
             if at_stake:
                 evidence["at_stake"] = list(at_stake)
-            if span.src_text:
+            category = "accuracy/mistranslation"
+            if kept_as_source(span.text, span.src_text, at_stake):
+                category = "accuracy/untranslated"
+                message = (f"‘{span.text}’ is the source’s own wording, left untranslated: the QE model estimates "
+                           f"it is wrong here (p={span.p_error:.2f})")
+            elif span.src_text:
                 message = (f"‘{span.text}’ renders ‘{span.src_text}’: the QE model estimates this rendering "
                            f"is wrong (p={span.p_error:.2f})")
             else:
                 message = f"the QE model estimates this wording is wrong (p={span.p_error:.2f})"
             findings.append(make_finding(
-                doc, start, last + 1, category="accuracy/mistranslation", severity=severity(span.p_error, at_stake),
+                doc, start, last + 1, category=category, severity=severity(span.p_error, at_stake),
                 message=message, detector="qe", source_text=span.src_text or src, evidence=evidence))
     scores = replace(scores, qe=round(weighted / (total or 1), 4), pairs=tuple(pair_scores))
     if result.signature:

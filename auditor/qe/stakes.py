@@ -53,3 +53,16 @@ def stakes(mt_text: str, src_text: str | None, mt_lang: str, src_lang: str, *, m
 def severity(p_error: float, at_stake: tuple[str, ...]) -> str:
     """``major`` when the model is sure (:data:`MAJOR_P`) or a name/number/negation/title is at stake."""
     return "major" if p_error >= MAJOR_P or at_stake else "minor"
+
+
+_QUOTES = " .,;:!?\"'“”‘’«»"
+
+
+def kept_as_source(mt_text: str, src_text: str | None, at_stake: tuple[str, ...]) -> bool:
+    """A span whose words are the source words it renders, spelt the same: an untranslated
+    word (a finding "‘am’ renders ‘am’" says nothing to an editor). A name or a number is
+    the same in both languages by design, so it is not called untranslated."""
+    if not src_text or "name" in at_stake or "number" in at_stake:
+        return False
+    a, b = mt_text.strip(_QUOTES).casefold(), src_text.strip(_QUOTES).casefold()
+    return bool(a) and a == b and any(c.isalpha() for c in a)

@@ -1,0 +1,53 @@
+"""What a QE span puts at stake, and how it becomes a finding's category and message."""
+
+from __future__ import annotations
+
+from tests.helpers import one_to_one, seg_doc
+
+from auditor.pipeline import AuditConfig, _quality_estimate
+from auditor.qe.interface import ErrorSpan, QEResult
+from auditor.qe.stakes import kept_as_source, severity, stakes
+from auditor.types import Scores
+
+
+def test_stakes_name_number_negation_title():
+    assert stakes("Rajoy", "Sánchez", "en", "es") == ("name",)
+    assert stakes("31", "35", "en", "es") == ("number",)
+    assert "negation" in stakes("did not", "sí", "en", "es")
+    assert stakes("house", "casa", "en", "es", in_title=True) == ("title",)
+    assert stakes("The house", "la casa", "en", "es", mt_at_start=True) == ()  # a capital that starts a sentence
+
+
+def test_severity_from_probability_and_stakes():
+    assert severity(0.7, ()) == "minor"
+    assert severity(0.9, ()) == "major"
+    assert severity(0.7, ("name",)) == "major"
+
+
+def test_a_span_spelt_as_its_source_words_is_untranslated_but_not_a_name_or_number():
+    assert kept_as_source("am", "am", ())
+    assert kept_as_source("‘casa’", "casa", ())
+    assert not kept_as_source("house", "casa", ())
+    assert not kept_as_source("Welt", "Welt", ("name",))
+    assert not kept_as_source("2023", "2023", ("number",))
+    assert not kept_as_source("am", None, ())
+
+
+def _findings(spans):
+    src = seg_doc(["Später berichtete die Welt am Sonntag darüber."], "de", "src")
+    rep = seg_doc(["Later, the Welt am Sonntag reported on it."], "en", "rep")
+    text = rep.segments[0].text
+    res = QEResult([0.4], [spans(text)], [[]], 0.4, "qe:test")
+    _, found = _quality_estimate(src, rep, one_to_one(src, rep), Scores(), AuditConfig(), res)
+    return found
+
+
+def test_qe_findings_say_untranslated_for_kept_source_words_and_renders_otherwise():
+    src_text = "Später berichtete die Welt am Sonntag darüber."
+    a = src_text.index("am")
+    (f,) = _findings(lambda t: [ErrorSpan(t.index(" am ") + 1, t.index(" am ") + 3, "am", 0.9, a, a + 2, "am")])
+    assert f.category == "accuracy/untranslated" and "left untranslated" in f.message and "renders" not in f.message
+    b = src_text.index("berichtete")
+    (g,) = _findings(lambda t: [ErrorSpan(t.index("reported"), t.index("reported") + 8, "reported", 0.9,
+                                          b, b + 10, "berichtete")])
+    assert g.category == "accuracy/mistranslation" and "‘reported’ renders ‘berichtete’" in g.message
