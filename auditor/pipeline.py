@@ -208,11 +208,12 @@ def _quality_estimate(source, doc, alignment, scores, config, result=None):
     Spans become ``accuracy/mistranslation`` findings (detector ``qe``) whose
     ``source_text`` is the source words the span renders (QE v2's alignment) or, without
     them, the source sentence; the sentence stays in the evidence. A span that is its
-    source words spelt the same (not a name or number) is ``accuracy/untranslated``. Severity: see
+    source words spelt the same (not a name or number) is ``accuracy/untranslated``, and
+    none is reported for the lower-case words of a name kept as the source has them. Severity: see
     :mod:`auditor.qe.stakes`.
     """
     from .checks.base import make_finding
-    from .qe.stakes import kept_as_source, severity, stakes
+    from .qe.stakes import inside_name, kept_as_source, severity, stakes
     from .types import PairScores
 
     if "qe" in config.disabled:
@@ -254,7 +255,10 @@ def _quality_estimate(source, doc, alignment, scores, config, result=None):
             if at_stake:
                 evidence["at_stake"] = list(at_stake)
             category = "accuracy/mistranslation"
-            if kept_as_source(span.text, span.src_text, at_stake):
+            kept = kept_as_source(span.text, span.src_text, at_stake)
+            if kept and inside_name(rep, span.start, span.end):
+                continue  # a name's own words kept as the source has them ("Welt am Sonntag"): as it should be
+            if kept:
                 category = "accuracy/untranslated"
                 message = (f"‘{span.text}’ is the source’s own wording, left untranslated: the QE model estimates "
                            f"it is wrong here (p={span.p_error:.2f})")

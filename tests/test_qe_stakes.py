@@ -6,7 +6,7 @@ from tests.helpers import one_to_one, seg_doc
 
 from auditor.pipeline import AuditConfig, _quality_estimate
 from auditor.qe.interface import ErrorSpan, QEResult
-from auditor.qe.stakes import kept_as_source, severity, stakes
+from auditor.qe.stakes import inside_name, kept_as_source, severity, stakes
 from auditor.types import Scores
 
 
@@ -33,9 +33,17 @@ def test_a_span_spelt_as_its_source_words_is_untranslated_but_not_a_name_or_numb
     assert not kept_as_source("am", None, ())
 
 
-def _findings(spans):
+def test_inside_name():
+    t = "Later, the Welt am Sonntag reported on it."
+    assert inside_name(t, t.index(" am ") + 1, t.index(" am ") + 3)
+    assert not inside_name(t, t.index("reported"), t.index("reported") + 8)
+    u = "Later, the paper am Sonntag reported."
+    assert not inside_name(u, u.index(" am ") + 1, u.index(" am ") + 3)
+
+
+def _findings(spans, rep_text="Later, the paper am Sonntag reported on it."):
     src = seg_doc(["Später berichtete die Welt am Sonntag darüber."], "de", "src")
-    rep = seg_doc(["Later, the Welt am Sonntag reported on it."], "en", "rep")
+    rep = seg_doc([rep_text], "en", "rep")
     text = rep.segments[0].text
     res = QEResult([0.4], [spans(text)], [[]], 0.4, "qe:test")
     _, found = _quality_estimate(src, rep, one_to_one(src, rep), Scores(), AuditConfig(), res)
@@ -51,3 +59,10 @@ def test_qe_findings_say_untranslated_for_kept_source_words_and_renders_otherwis
     (g,) = _findings(lambda t: [ErrorSpan(t.index("reported"), t.index("reported") + 8, "reported", 0.9,
                                           b, b + 10, "berichtete")])
     assert g.category == "accuracy/mistranslation" and "‘reported’ renders ‘berichtete’" in g.message
+
+
+def test_no_finding_for_a_names_own_words_kept_as_in_the_source():
+    src_text = "Später berichtete die Welt am Sonntag darüber."
+    a = src_text.index("am")
+    assert _findings(lambda t: [ErrorSpan(t.index(" am ") + 1, t.index(" am ") + 3, "am", 0.9, a, a + 2, "am")],
+                     "Later, the Welt am Sonntag reported on it.") == []

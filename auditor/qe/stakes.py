@@ -66,3 +66,12 @@ def kept_as_source(mt_text: str, src_text: str | None, at_stake: tuple[str, ...]
         return False
     a, b = mt_text.strip(_QUOTES).casefold(), src_text.strip(_QUOTES).casefold()
     return bool(a) and a == b and any(c.isalpha() for c in a)
+
+
+def inside_name(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` sits between two capitalised words, as the lower-case
+    words of a multi-word name do ("Welt am Sonntag", "Casa de la Moneda")."""
+    before = _WORD.findall(text[:start])
+    after = _WORD.findall(text[end:])
+    return bool(before and after) and before[-1][:1].isupper() and after[0][:1].isupper() \
+        and text[start:end].strip()[:1].islower()
