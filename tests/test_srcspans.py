@@ -71,3 +71,14 @@ def test_flagged_spans_quote_is_an_exact_substring_of_the_source():
     (span,) = flagged_spans(SRC, MT, f, probs, 0.5)
     assert MT[span.start:span.end] == "Mariano Rajoy,"
     assert span.src_text == SRC[span.src_start:span.src_end] == "Pedro Sánchez"
+
+
+def test_a_name_the_reprint_added_renders_no_lowercase_word():
+    src = "El candidato fue asesinado a balazos el miércoles ."
+    mt = "The candidate was shot dead Wednesday, President Lasso said."
+    # links: El-The, candidato-candidate, fue-was, asesinado-shot, miércoles-"Wednesday,"
+    f = _feat(src, mt, [(0, 0), (1, 1), (2, 2), (3, 3), (7, 5)], best=[0, 1, 2, 3, 5, 7, 5, 5, 8],
+              cos=[.8, .8, .8, .8, .5, .8, .5, .5, .3])
+    # "President" and "Lasso": their most similar source word, "balazos", is no name
+    assert source_words_for(f, [6, 7], src, mt) == []
+    assert _quote(src, f, source_words_for(f, [4], src, mt)) == "balazos"  # a lower-case word may take it
