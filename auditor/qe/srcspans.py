@@ -109,6 +109,7 @@ class _Reader:
         return min(near, key=lambda k: abs(k - i)) if near else i
 
     def words_for(self, j: int) -> list[int]:
+        """The source words MT word ``j`` renders: steps 1-5 of the module docstring."""
         if j in self.links:
             return [self.number_fix(j, i) for i in self.links[j]]
         left, right = self.neighbours(j)
@@ -121,7 +122,7 @@ class _Reader:
             return [min(inside or same, key=lambda i: abs(i - expected))]
         # A name renders a name: a capitalised MT word (not the first) takes only capitalised
         # source words, else none (an added "President Guillermo Lasso" renders nothing).
-        name = j > 0 and self.mt[j][:1].isupper()
+        name = j > 0 and _strip_punct(self.mt[j])[:1].isupper()
         fits = [not self.punct[i] and (not name or self.src[i][:1].isupper()) for i in range(len(self.src))]
         best = self.f.best_src[j] if self.f.best_src else -1
         cos = float(self.f.word_scalar[j, 0])
