@@ -102,6 +102,7 @@ def lopo_cross(feats: Path, data: Path, cache: Path, heads_epochs: int, cross_ep
     from auditor.qe.train_v2 import OTHER_LIMIT, load_split, load_training, other_subset, pearson
 
     done = json.loads(out_file.read_text(encoding="utf-8")) if out_file.exists() else {}
+    threads = torch.get_num_threads()  # the heads' trainer sets one thread; the cross-encoder gets them all back
     rows, metas = load_training(feats, other_subset(data / "train.jsonl", OTHER_LIMIT, seed))
     drows, dmetas = load_split(feats / "dev")
     V = cross_train.load_cache(cache / "dev")
@@ -111,7 +112,7 @@ def lopo_cross(feats: Path, data: Path, cache: Path, heads_epochs: int, cross_ep
             continue
         t0 = time.perf_counter()
         sc, _ = heads_without(pair, rows, metas, drows, heads_epochs, seed)
-        model, _ = cross_train.train(cache, cross_epochs, 6e-5, 16, seed, torch.get_num_threads(), exclude=[pair],
+        model, _ = cross_train.train(cache, cross_epochs, 6e-5, 16, seed, threads, exclude=[pair],
                                      report_dev=False)
         ks = [k for k, m in enumerate(dmetas) if m.get("pair") == pair and m.get("kind") == "human-da"]
         q, _ = cross_train.predict_cache(model, V, [vid[dmetas[k]["id"]] for k in ks])
