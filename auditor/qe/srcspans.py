@@ -140,9 +140,10 @@ def source_words_for(feat, mt_indices: Sequence[int], source: str, translation: 
     """Indices of the source words MT words ``mt_indices`` render (see the module docstring).
 
     ``source``/``translation`` are the texts ``feat`` (a ``PairFeatures``) was computed on."""
-    if not feat.src_words:
-        return []
-    reader = _Reader(feat, source, translation)
+    return _words_of(_Reader(feat, source, translation), mt_indices) if feat.src_words else []
+
+
+def _words_of(reader: _Reader, mt_indices: Sequence[int]) -> list[int]:
     found: list[int] = []
     for j in mt_indices:
         found.extend(reader.words_for(j))
@@ -153,6 +154,7 @@ def flagged_spans(source: str, translation: str, feat, probs: np.ndarray, thresh
     """Merged :class:`ErrorSpan` objects for the MT words whose p(BAD) exceeds ``threshold``."""
     out: list[ErrorSpan] = []
     words = feat.mt_words
+    reader = _Reader(feat, source, translation) if feat.src_words else None  # one per pair, not per span
     j = 0
     while j < len(words):
         if probs[j] <= threshold:
@@ -162,7 +164,7 @@ def flagged_spans(source: str, translation: str, feat, probs: np.ndarray, thresh
         while k + 1 < len(words) and probs[k + 1] > threshold:
             k += 1
         a, b = words[j][0], words[k][1]
-        src = source_words_for(feat, range(j, k + 1), source, translation)
+        src = _words_of(reader, range(j, k + 1)) if reader is not None else []
         if src:
             sa, sb = feat.src_words[src[0]][0], feat.src_words[src[-1]][1]
             out.append(ErrorSpan(a, b, translation[a:b], float(probs[j:k + 1].max()), sa, sb, source[sa:sb]))
