@@ -176,3 +176,22 @@ def test_late_interaction_training_and_prediction(tmp_path, encoder):
     assert all(0 <= s <= 1 for s in res.scores)
     with pytest.raises(ValueError, match="sentence states"):
         m.cross.run(m.encoder, [(SRC, MT)], [()])
+
+
+def test_packed_weights_are_int8_rows_and_unpack_close():
+    import torch
+
+    from auditor.qe.cross import SCALE_SUFFIX, pack_state, unpack_state
+
+    g = torch.Generator().manual_seed(0)
+    state = {"w": torch.randn(8, 16, generator=g), "b": torch.randn(8, generator=g)}
+    packed = pack_state(state)
+    assert packed["w"].dtype == torch.int8 and packed["w" + SCALE_SUFFIX].shape == (8,)
+    assert packed["b"].dtype == torch.float16
+    back = unpack_state(packed)
+    assert set(back) == {"w", "b"}
+    assert float((back["w"] - state["w"]).abs().max()) <= float(state["w"].abs().max()) / 127 + 1e-3
+
+
+def test_shipped_cross_encoder_file_is_small():
+    assert (default_model_dir() / "cross.safetensors").stat().st_size < 20_000_000

@@ -34,7 +34,7 @@ from typing import Any, Iterable, Sequence
 
 import numpy as np
 
-from .cross import pad
+from .cross import pack_state, pad
 
 FROM_LAYER = 8  # joint interaction (v2.1): frozen blocks 1-8 over the joined ids
 #: late interaction (shipped since v2.3): each sentence alone through blocks 1-6 (the QE heads'
@@ -280,14 +280,12 @@ def train(cache: Path, epochs: int, lr: float, batch: int, seed: int, threads: i
 
 def save(model, out: Path, log: list[dict[str, Any]], args: dict[str, Any], weight: float = 0.5,
          interaction: str = "joint", from_layer: int = FROM_LAYER) -> None:
-    """``cross.safetensors`` (float16) and the ``cross`` block of ``config.json``."""
-    import torch
+    """``cross.safetensors`` (int8 matrices, :func:`~.cross.pack_state`) and the ``cross`` block of ``config.json``."""
     from safetensors.torch import save_file
 
     from .neural import FORMAT_KEY
 
-    state = {k: v.detach().to(torch.float16).contiguous() for k, v in model.state_dict().items()}
-    save_file(state, str(out / "cross.safetensors"))
+    save_file(pack_state(model.state_dict()), str(out / "cross.safetensors"))
     cfg_path = out / "config.json"
     cfg = json.loads(cfg_path.read_text(encoding="utf-8"))
     cfg[FORMAT_KEY]["cross"] = {"file": "cross.safetensors", "from_layer": from_layer, "layers": len(model.layers),
