@@ -213,7 +213,7 @@ def _quality_estimate(source, doc, alignment, scores, config, result=None):
     :mod:`auditor.qe.stakes`.
     """
     from .checks.base import make_finding
-    from .qe.stakes import inside_name, kept_as_source, severity, stakes
+    from .qe.stakes import inside_name, kept_as_source, same_name_or_number, severity, stakes
     from .types import PairScores
 
     if "qe" in config.disabled:
@@ -241,8 +241,8 @@ def _quality_estimate(source, doc, alignment, scores, config, result=None):
         total += n_words
         rep = " ".join(s.text for s in segs)
         for span in spans:
-            if span.p_error < QE_SPAN_THRESHOLD:
-                continue
+            if span.p_error < QE_SPAN_THRESHOLD or not any(c.isalnum() for c in span.text):
+                continue  # a lone dash or quotation mark is the punctuation check's, not a mistranslation
             start, last = _bead_offset(segs, span.start), _bead_offset(segs, span.end - 1)
             if start is None or last is None or not (0 <= start <= last < len(doc.text)):
                 continue
@@ -258,6 +258,8 @@ def _quality_estimate(source, doc, alignment, scores, config, result=None):
             kept = kept_as_source(span.text, span.src_text, at_stake)
             if kept and inside_name(rep, span.start, span.end):
                 continue  # a name's own words kept as the source has them ("Welt am Sonntag"): as it should be
+            if same_name_or_number(span.text, span.src_text, at_stake):
+                continue  # the source's own name or figure, spelt as the source has it
             if kept:
                 category = "accuracy/untranslated"
                 message = (f"‘{span.text}’ is the source’s own wording, left untranslated: the QE model estimates "

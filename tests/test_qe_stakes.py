@@ -6,7 +6,7 @@ from tests.helpers import one_to_one, seg_doc
 
 from auditor.pipeline import AuditConfig, _quality_estimate
 from auditor.qe.interface import ErrorSpan, QEResult
-from auditor.qe.stakes import inside_name, kept_as_source, severity, stakes
+from auditor.qe.stakes import inside_name, kept_as_source, same_name_or_number, severity, stakes
 from auditor.types import Scores
 
 
@@ -16,6 +16,24 @@ def test_stakes_name_number_negation_title():
     assert "negation" in stakes("did not", "sí", "en", "es")
     assert stakes("house", "casa", "en", "es", in_title=True) == ("title",)
     assert stakes("The house", "la casa", "en", "es", mt_at_start=True) == ()  # a capital that starts a sentence
+
+
+def test_a_negation_on_both_sides_is_kept_not_at_stake():
+    assert "negation" not in stakes("is not compatible", "no es compatible", "en", "es")
+    assert "negation" not in stakes("does not", "no es", "en", "es")
+    assert "negation" in stakes("is compatible", "no es compatible", "en", "es")  # lost
+    assert "negation" in stakes("did not", "sí", "en", "es")  # added
+    assert "negation" in stakes("did not", None, "en", "es")  # no source words: the MT side decides
+    assert "negation" in stakes("wasn't", "era", "en", "es")
+
+
+def test_same_name_or_number_is_case_sensitive_and_needs_a_name_or_number():
+    assert same_name_or_number("20.", "20", ("number",))
+    assert same_name_or_number("Interior.", "Interior", ("name",))
+    assert not same_name_or_number("infantino", "Infantino", ("name",))  # lost capital: a real error
+    assert not same_name_or_number("21", "20", ("number",))
+    assert not same_name_or_number("am", "am", ())  # that one is untranslated, not a name
+    assert not same_name_or_number("20", None, ("number",))
 
 
 def test_severity_from_probability_and_stakes():
@@ -66,3 +84,18 @@ def test_no_finding_for_a_names_own_words_kept_as_in_the_source():
     a = src_text.index("am")
     assert _findings(lambda t: [ErrorSpan(t.index(" am ") + 1, t.index(" am ") + 3, "am", 0.9, a, a + 2, "am")],
                      "Later, the Welt am Sonntag reported on it.") == []
+
+
+def test_no_finding_for_a_number_spelt_as_its_source_or_for_punctuation_alone():
+    src_text = "Später berichtete die Welt am Sonntag 20 Mal darüber."
+    rep = "Later, the paper reported on it 20. times – twice."
+    a = src_text.index("20")
+    src = seg_doc([src_text], "de", "src")
+    doc = seg_doc([rep], "en", "rep")
+    text = doc.segments[0].text
+    spans = [ErrorSpan(text.index("20."), text.index("20.") + 3, "20.", 0.95, a, a + 2, "20"),
+             ErrorSpan(text.index("–"), text.index("–") + 1, "–", 0.95),
+             ErrorSpan(text.index("twice"), text.index("twice") + 5, "twice", 0.95)]
+    res = QEResult([0.4], [spans], [[]], 0.4, "qe:test")
+    _, found = _quality_estimate(src, doc, one_to_one(src, doc), Scores(), AuditConfig(), res)
+    assert [f.text for f in found] == ["twice"]

@@ -41,9 +41,12 @@ def stakes(mt_text: str, src_text: str | None, mt_lang: str, src_lang: str, *, m
         out.append("name")
     if _DIGIT.search(mt_text) or _DIGIT.search(src):
         out.append("number")
-    neg_mt = {w.lower() for w in _WORD.findall(mt_text)} & _negations(mt_lang)
-    neg_src = {w.lower() for w in _WORD.findall(src)} & _negations(src_lang)
-    if neg_mt or neg_src or (mt_lang == "en" and "n't" in mt_text.lower()):
+    neg_mt = bool({w.lower() for w in _WORD.findall(mt_text)} & _negations(mt_lang)) or (
+        mt_lang == "en" and "n't" in mt_text.lower())
+    neg_src = bool({w.lower() for w in _WORD.findall(src)} & _negations(src_lang))
+    # a negation is at stake when one side has it and the other does not (a flip or a loss);
+    # "is not compatible" for "no es compatible" keeps it, so it does not make the span major
+    if (neg_mt or neg_src) and not (src and neg_mt and neg_src):
         out.append("negation")
     if in_title:
         out.append("title")
@@ -66,6 +69,28 @@ def kept_as_source(mt_text: str, src_text: str | None, at_stake: tuple[str, ...]
         return False
     a, b = mt_text.strip(_QUOTES).casefold(), src_text.strip(_QUOTES).casefold()
     return bool(a) and a == b and any(c.isalpha() for c in a)
+
+
+def same_name_or_number(mt_text: str, src_text: str | None, at_stake: tuple[str, ...]) -> bool:
+    """A name or number spelt exactly as the source words it renders ("Interior." for
+    "Interior", "20." for "20"): the source's own name or figure, kept as it should be. A
+    finding "‘20.’ renders ‘20’" would claim an error it cannot name; a changed figure or
+    a wrong name is not spelt the same, and the number and entity checks read those."""
+    if not src_text or not ("name" in at_stake or "number" in at_stake):
+        return False
+    a, b = _alnum_core(mt_text), _alnum_core(src_text)
+    return bool(a) and a == b
+
+
+def _alnum_core(text: str) -> str:
+    """``text`` without its leading and trailing non-alphanumeric characters (case kept:
+    "infantino" for "Infantino" is a real error)."""
+    a, b = 0, len(text)
+    while a < b and not text[a].isalnum():
+        a += 1
+    while b > a and not text[b - 1].isalnum():
+        b -= 1
+    return text[a:b]
 
 
 def inside_name(text: str, start: int, end: int) -> bool:
