@@ -213,7 +213,7 @@ def _quality_estimate(source, doc, alignment, scores, config, result=None):
     :mod:`auditor.qe.stakes`.
     """
     from .checks.base import make_finding
-    from .qe.stakes import inside_name, kept_as_source, same_name_or_number, severity, stakes
+    from .qe.stakes import inside_name, kept_as_source, negation_kept, same_name_or_number, severity, stakes
     from .types import PairScores
 
     if "qe" in config.disabled:
@@ -260,6 +260,8 @@ def _quality_estimate(source, doc, alignment, scores, config, result=None):
                 continue  # a name's own words kept as the source has them ("Welt am Sonntag"): as it should be
             if same_name_or_number(span.text, span.src_text, at_stake):
                 continue  # the source's own name or figure, spelt as the source has it
+            if negation_kept(span.text, rep, src, doc.language, source.language):
+                continue  # a negation the source sentence has too: rendered, not flipped
             if kept:
                 category = "accuracy/untranslated"
                 message = (f"‘{span.text}’ is the source’s own wording, left untranslated: the QE model estimates "

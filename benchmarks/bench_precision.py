@@ -14,6 +14,12 @@ Usage::
 
     python benchmarks/bench_precision.py            # full sets (a few minutes)
     python benchmarks/bench_precision.py --quick    # a sample, for a smoke run
+    python benchmarks/bench_precision.py --qe       # plus the with-source set with QE v2 on
+
+``--qe`` audits the with-source set a second time with the default QE model (v2), whose
+word spans become findings (detector ``qe``) on these professional translations: the
+false-alarm rate of QE findings on human work (``--qe-threshold`` scores the spans at
+another word threshold than the model's, to weigh recall on synthetic errors against it).
 
 Prints findings per 1,000 sentences by detector and severity, and lists the major
 and critical findings (``--show N``) so each false alarm can be inspected.
@@ -72,8 +78,8 @@ def wmt_sets(window: int, limit: int | None, with_source: bool) -> list[tuple[Do
     return out
 
 
-def run(sets: list[tuple[Document, Document | None]], label: str) -> tuple[int, Counter, list]:
-    config = AuditConfig(encoder="use", qe=False)
+def run(sets: list[tuple[Document, Document | None]], label: str, qe: bool = False) -> tuple[int, Counter, list]:
+    config = AuditConfig(encoder="use", qe=qe)
     counts: Counter = Counter()
     serious = []
     sentences = 0
@@ -104,7 +110,8 @@ def table(rows: list[tuple[str, int, Counter]]) -> str:
     head = f"| detector | " + " | ".join(f"{name} (minor / major+)" for name, _, _ in rows) + " |"
     sep = "|---|" + "---|" * len(rows)
     lines = [head, sep]
-    for det in DETECTORS:
+    dets = DETECTORS + (("qe",) if any(d == "qe" for _, _, c in rows for d, _ in c) else ())
+    for det in dets:
         cells = []
         for _, n, c in rows:
             minor = c[(det, "minor")] * 1000 / max(n, 1)
@@ -126,12 +133,24 @@ def main() -> None:
     ap.add_argument("--quick", action="store_true", help="a sample of each set")
     ap.add_argument("--window", type=int, default=12)
     ap.add_argument("--show", type=int, default=15, help="major/critical findings to list")
+    ap.add_argument("--qe", action="store_true", help="also the with-source set with QE v2's findings")
+    ap.add_argument("--qe-threshold", type=float, default=None, help="QE v2 word threshold (default: the model's)")
+    ap.add_argument("--qe-only", action="store_true", help="only the with-source set with QE v2 (implies --qe)")
     args = ap.parse_args()
+    args.qe = args.qe or args.qe_only
+    if args.qe_threshold is not None:
+        import auditor.qe as qe_pkg
+        from auditor.qe.neural import NeuralQEModel, default_model_dir
+
+        model = NeuralQEModel(default_model_dir(), word_threshold=args.qe_threshold)
+        qe_pkg.load_qe_model = lambda path=None, **kw: model  # type: ignore[assignment]
     lim_docs = 30 if args.quick else None
     lim_windows = 8 if args.quick else None
 
     rows = []
     shown = []
+    if args.qe_only:
+        return _qe_rows(args, lim_windows, rows, shown)
     n, c, s = run(ntrex_sets(lim_docs), "NTREX English originals (text-only)")
     rows.append(("NTREX en originals, text-only", n, c))
     shown += s
@@ -141,7 +160,20 @@ def main() -> None:
     n, c, s = run(wmt_sets(args.window, lim_windows, with_source=True), "WMT22 references with source")
     rows.append(("WMT22 refs (de/ja/ru/zh), with source", n, c))
     shown += s
+    if args.qe:
+        return _qe_rows(args, lim_windows, rows, shown)
+    _print(args, rows, shown)
 
+
+def _qe_rows(args, lim_windows, rows, shown) -> None:
+    label = "WMT22 refs with source, QE v2" + (f" (word threshold {args.qe_threshold})" if args.qe_threshold else "")
+    n, c, s = run(wmt_sets(args.window, lim_windows, with_source=True), label, qe=True)
+    rows.append((label, n, c))
+    shown += [x for x in s if x[1].detector == "qe"]
+    _print(args, rows, shown)
+
+
+def _print(args, rows, shown) -> None:
     print("Findings per 1,000 clean sentences (minor / major+critical)\n")
     print(table(rows))
     if shown and args.show:

@@ -6,7 +6,8 @@ from tests.helpers import one_to_one, seg_doc
 
 from auditor.pipeline import AuditConfig, _quality_estimate
 from auditor.qe.interface import ErrorSpan, QEResult
-from auditor.qe.stakes import inside_name, kept_as_source, same_name_or_number, severity, stakes
+from auditor.checks.drift import count_negations
+from auditor.qe.stakes import inside_name, kept_as_source, negation_kept, same_name_or_number, severity, stakes
 from auditor.types import Scores
 
 
@@ -34,6 +35,30 @@ def test_same_name_or_number_is_case_sensitive_and_needs_a_name_or_number():
     assert not same_name_or_number("21", "20", ("number",))
     assert not same_name_or_number("am", "am", ())  # that one is untranslated, not a name
     assert not same_name_or_number("20", None, ("number",))
+
+
+def test_german_capitals_are_nouns_not_names():
+    assert stakes("moderator", "TV-Moderator", "en", "de") == ()
+    assert stakes("Merkel", "Merkel", "en", "de") == ("name",)  # the English side still says so
+    assert stakes("moderator", "Moderador", "en", "es") == ("name",)  # a capital inside a Spanish sentence
+
+
+def test_a_name_made_of_pieces_of_a_source_compound_is_the_sources_own():
+    assert same_name_or_number("Europa Park", "Europa-Park", ("name",))
+    assert same_name_or_number("NEKTON", "NEKTON-S", ("name",))
+    assert same_name_or_number("John F.", "John-F", ("name",))
+    assert not same_name_or_number("Europa Park", "Heide-Park", ("name",))
+    assert not same_name_or_number("Sánchez", "Rajoy", ("name",))
+    assert not same_name_or_number("31", "35 años", ("number",))
+
+
+def test_negation_kept_when_the_source_sentence_negates_as_often():
+    assert negation_kept("is not", "It is not known.", "Это неизвестно, и это не важно.", "en", "ru")
+    assert negation_kept("couldn't.", "I couldn't.", "できませんでした。", "en", "ja")
+    assert not negation_kept("is not", "It is not known.", "Это известно.", "en", "ru")  # an added negation
+    assert not negation_kept("is not", "It is not known.", "Zná se to.", "en", "xx")  # no list for the language
+    assert not negation_kept("the vote was not counted", "The vote was not counted.", "No se contó.", "en", "es")
+    assert count_negations("他不在家，没有人。", "zh") == 2
 
 
 def test_severity_from_probability_and_stakes():
@@ -99,3 +124,17 @@ def test_no_finding_for_a_number_spelt_as_its_source_or_for_punctuation_alone():
     res = QEResult([0.4], [spans], [[]], 0.4, "qe:test")
     _, found = _quality_estimate(src, doc, one_to_one(src, doc), Scores(), AuditConfig(), res)
     assert [f.text for f in found] == ["twice"]
+
+
+def test_no_finding_for_a_negation_the_source_has():
+    src = seg_doc(["La medida no es compatible con la ley."], "es", "src")
+    doc = seg_doc(["The measure is not compatible with the law."], "en", "rep")
+    text = doc.segments[0].text
+    a = src.segments[0].text.index("no es")
+    spans = [ErrorSpan(text.index("is not"), text.index("is not") + 6, "is not", 0.95, a, a + 5, "no es")]
+    res = QEResult([0.4], [spans], [[]], 0.4, "qe:test")
+    _, found = _quality_estimate(src, doc, one_to_one(src, doc), Scores(), AuditConfig(), res)
+    assert found == []
+    src2 = seg_doc(["La medida es compatible con la ley."], "es", "src")  # the negation was added
+    _, found2 = _quality_estimate(src2, doc, one_to_one(src2, doc), Scores(), AuditConfig(), res)
+    assert [f.text for f in found2] == ["is not"] and found2[0].severity == "major"

@@ -44,11 +44,20 @@ def _quote_pattern() -> re.Pattern[str]:
     return re.compile("|".join(pairs))
 
 
-def _count_negations(text: str, lang: str) -> int:
+#: languages written without spaces between words: their negations are counted as substrings
+UNSPACED = frozenset({"zh", "ja"})
+
+
+def count_negations(text: str, lang: str) -> int:
+    """Negation words of ``text`` in ``lang`` (``models/drift/negations.tsv``; 0 for a
+    language without a list; substrings for :data:`UNSPACED` languages)."""
     words = negations().get(lang)
     if not words:
         return 0
-    n = sum(1 for w in re.findall(r"\w+", text.casefold()) if w in words)
+    folded = text.casefold()
+    if lang in UNSPACED:
+        return sum(folded.count(w) for w in words)
+    n = sum(1 for w in re.findall(r"\w+", folded) if w in words)
     if "n't" in words:
         n += len(re.findall(r"\wn[’']t\b", text.casefold()))
     return n
@@ -94,7 +103,7 @@ def run(ctx: CheckContext) -> list[Finding]:
         start, end = _span(first)[0], _span(segs[-1])[1]
         if end <= start:
             continue
-        ns, nr = _count_negations(src_text, lang), _count_negations(rep_text, lang)
+        ns, nr = count_negations(src_text, lang), count_negations(rep_text, lang)
         if ns != nr:
             lost = ns > nr
             out.append(make_finding(

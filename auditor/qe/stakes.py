@@ -16,6 +16,11 @@ _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*", re.UNICODE)
 
 #: p(BAD) from which a span is major whatever it touches
 MAJOR_P = 0.85
+#: languages that capitalise every noun: a capital there is no sign of a name
+#: ("Umspannstation", "Ofen"), so only the English side can say a name is at stake
+NOUN_CAPITALS = frozenset({"de", "lb"})
+#: a span of at most this many words may be a negation the sentence keeps (see :func:`negation_kept`)
+NEGATION_SPAN_WORDS = 3
 
 
 def _negations(lang: str) -> frozenset[str]:
@@ -37,7 +42,8 @@ def stakes(mt_text: str, src_text: str | None, mt_lang: str, src_lang: str, *, m
     """The stakes of a span among ``name``, ``number``, ``negation``, ``title``."""
     out = []
     src = src_text or ""
-    if _has_name(mt_text, mt_at_start) or (src and _has_name(src, src_at_start)):
+    src_names = src and src_lang.split("-")[0].lower() not in NOUN_CAPITALS and _has_name(src, src_at_start)
+    if _has_name(mt_text, mt_at_start) or src_names:
         out.append("name")
     if _DIGIT.search(mt_text) or _DIGIT.search(src):
         out.append("number")
@@ -79,7 +85,16 @@ def same_name_or_number(mt_text: str, src_text: str | None, at_stake: tuple[str,
     if not src_text or not ("name" in at_stake or "number" in at_stake):
         return False
     a, b = _alnum_core(mt_text), _alnum_core(src_text)
-    return bool(a) and a == b
+    if a and a == b:
+        return True
+    # a name split out of the source's compound: "Europa Park" for "Europa-Park", "NEKTON"
+    # for "NEKTON-S", "John F." for "John-F" (every piece is one of the source's, same case)
+    pieces, src_pieces = _pieces(mt_text), set(_pieces(src_text))
+    return bool(pieces) and all(w in src_pieces for w in pieces)
+
+
+def _pieces(text: str) -> list[str]:
+    return [w for w in re.split(r"[^\w]+", text) if w]
 
 
 def _alnum_core(text: str) -> str:
@@ -91,6 +106,21 @@ def _alnum_core(text: str) -> str:
     while b > a and not text[b - 1].isalnum():
         b -= 1
     return text[a:b]
+
+
+def negation_kept(span_text: str, mt_sentence: str, src_sentence: str, mt_lang: str, src_lang: str) -> bool:
+    """A short span holding a negation ("is not", "couldn't") in a sentence that has no more
+    negations than its source sentence: the negation is the source's, rendered, not a
+    flip. (The model learned negation flips from synthetic errors and flags "not" in
+    professional translations.) Only where both languages have a negation list."""
+    from ..checks.drift import count_negations, negations
+
+    mt, src = mt_lang.split("-")[0].lower(), src_lang.split("-")[0].lower()
+    if mt not in negations() or src not in negations():
+        return False
+    if len(span_text.split()) > NEGATION_SPAN_WORDS or not count_negations(span_text, mt):
+        return False
+    return count_negations(mt_sentence, mt) <= count_negations(src_sentence, src)
 
 
 def inside_name(text: str, start: int, end: int) -> bool:
