@@ -54,6 +54,7 @@ def test_not_assessed_in_json_terminal_and_html(german_alone):
     assert "not assessed" in out and REASON in out and "p(MT) n/a" in out
     page = render_html(german_alone)
     assert REASON in page and "not assessed" in page
+    assert page.count(REASON) == 1  # said once, as the reason, not again as evidence
 
 
 def test_with_source_verdict_still_runs_for_a_german_original():

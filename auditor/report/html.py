@@ -457,7 +457,8 @@ def _verdict(result: AuditResult, dr: DocumentResult, names: dict[str, str]) -> 
     if v is None:
         return '<div class="verdict"><div class="kicker">Verdict</div><div class="muted">No verdict.</div></div>'
     mode = _e(verdict_basis(result, dr, names))
-    evidence = "".join(f"<li>{_e(e)}</li>" for e in v.evidence)
+    shown = set(v.reasons)  # a reason already said in plain words is not repeated as evidence
+    evidence = "".join(f"<li>{_e(e)}</li>" for e in v.evidence if e not in shown)
     reasons = "".join(f"<li>{_e(r)}</li>" for r in v.reasons)
     if v.p_machine_translation is None:
         bar = '<div class="muted">p(machine translation): not assessed</div>'
