@@ -195,7 +195,7 @@ def qe_batch(jobs, config) -> dict:
             sc = res.scores[pos:pos + n]
             system = (sum(sc) / n) if n and res.available else None
             out[doc_id] = QEResult(sc, res.spans[pos:pos + n], res.word_probs[pos:pos + n], system, res.signature,
-                                   available=res.available, reason=res.reason)
+                                   dict(res.metadata), available=res.available, reason=res.reason)
             pos += n
     return out
 
@@ -234,6 +234,10 @@ def _quality_estimate(source, doc, alignment, scores, config, result=None):
     findings: list[Finding] = []
     weighted = total = 0.0
     title = (doc.document.title or "").strip()
+    # the model's calibrated floor for this pair (QE v2: per source language, so that its
+    # findings on professional translations stay rare; models/qe-v2/finding-thresholds.tsv)
+    floor = max(QE_SPAN_THRESHOLD, float(result.metadata.get("finding_threshold") or 0.0))
+    raised = (floor - float(result.metadata["word_threshold"])) if "word_threshold" in result.metadata else 0.0
     for (k, _), segs, src, score, spans in zip(beads, pieces, src_texts, result.scores, result.spans):
         pair_scores[k] = replace(pair_scores[k], qe=round(float(score), 4))
         n_words = sum(len(s.text.split()) for s in segs)
@@ -241,7 +245,7 @@ def _quality_estimate(source, doc, alignment, scores, config, result=None):
         total += n_words
         rep = " ".join(s.text for s in segs)
         for span in spans:
-            if span.p_error < QE_SPAN_THRESHOLD or not any(c.isalnum() for c in span.text):
+            if span.p_error < floor or not any(c.isalnum() for c in span.text):
                 continue  # a lone dash or quotation mark is the punctuation check's, not a mistranslation
             start, last = _bead_offset(segs, span.start), _bead_offset(segs, span.end - 1)
             if start is None or last is None or not (0 <= start <= last < len(doc.text)):
@@ -272,7 +276,7 @@ def _quality_estimate(source, doc, alignment, scores, config, result=None):
             else:
                 message = f"the QE model estimates this wording is wrong (p={span.p_error:.2f})"
             findings.append(make_finding(
-                doc, start, last + 1, category=category, severity=severity(span.p_error, at_stake),
+                doc, start, last + 1, category=category, severity=severity(span.p_error, at_stake, raised),
                 message=message, detector="qe", source_text=span.src_text or src, evidence=evidence))
     scores = replace(scores, qe=round(weighted / (total or 1), 4), pairs=tuple(pair_scores))
     if result.signature:

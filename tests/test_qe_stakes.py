@@ -65,6 +65,8 @@ def test_severity_from_probability_and_stakes():
     assert severity(0.7, ()) == "minor"
     assert severity(0.9, ()) == "major"
     assert severity(0.7, ("name",)) == "major"
+    assert severity(0.9, (), raised_by=0.25) == "minor"  # a raised floor moves the "sure" line
+    assert severity(0.9, ("name",), raised_by=0.25) == "major"
 
 
 def test_a_span_spelt_as_its_source_words_is_untranslated_but_not_a_name_or_number():
@@ -138,3 +140,42 @@ def test_no_finding_for_a_negation_the_source_has():
     src2 = seg_doc(["La medida es compatible con la ley."], "es", "src")  # the negation was added
     _, found2 = _quality_estimate(src2, doc, one_to_one(src2, doc), Scores(), AuditConfig(), res)
     assert [f.text for f in found2] == ["is not"] and found2[0].severity == "major"
+
+
+def test_a_models_finding_floor_drops_spans_below_it(tmp_path):
+    from auditor.qe.neural import read_finding_thresholds
+
+    (tmp_path / "t.tsv").write_text("# lang\tmin p\nzh\t0.8\nja\t0.7\n", encoding="utf-8")
+    assert read_finding_thresholds(tmp_path / "t.tsv") == {"zh": 0.8, "ja": 0.7}
+    assert read_finding_thresholds(tmp_path / "missing.tsv") == {}
+    src = seg_doc(["La medida es compatible con la ley."], "es", "src")
+    doc = seg_doc(["The measure is compatible with the law."], "en", "rep")
+    text = doc.segments[0].text
+    spans = [ErrorSpan(text.index("measure"), text.index("measure") + 7, "measure", 0.75),
+             ErrorSpan(text.index("law"), text.index("law") + 3, "law", 0.95)]
+    for floor, kept in ((None, ["measure", "law"]), (0.8, ["law"])):
+        res = QEResult([0.4], [spans], [[]], 0.4, "qe:test", {"finding_threshold": floor} if floor else {})
+        _, found = _quality_estimate(src, doc, one_to_one(src, doc), Scores(), AuditConfig(), res)
+        assert [f.text for f in found] == kept
+
+
+def test_the_shipped_finding_floors_and_predict_reports_them():
+    from auditor.qe.interface import QEModel
+    from auditor.qe.neural import FINDING_THRESHOLDS, default_model_dir, read_finding_thresholds
+
+    floors = read_finding_thresholds(default_model_dir() / FINDING_THRESHOLDS)
+    assert set(floors) == {"ja", "ru", "zh"} and all(0.6 < v < 1.0 for v in floors.values())
+
+    class Fixed(QEModel):
+        name = "fixed"
+        word_threshold = 0.6
+
+        def _predict(self, sources, translations, src_lang, tgt_lang, batch_size):
+            return [0.5] * len(sources), [[] for _ in sources]
+
+        def finding_threshold(self, src_lang, tgt_lang):
+            return floors.get(src_lang)
+
+    assert Fixed().predict(["你好。"], ["Hello."], "zh", "en").metadata == {"finding_threshold": 0.85,
+                                                                         "word_threshold": 0.6}
+    assert Fixed().predict(["Hola."], ["Hello."], "es", "en").metadata == {}

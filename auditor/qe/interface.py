@@ -156,7 +156,16 @@ class QEModel:
             scores, word_probs = out
             spans = [spans_from_probs(t, wp, self.word_threshold) for t, wp in zip(tgts, word_probs)]
         scores = [float(min(1.0, max(0.0, s))) for s in scores]
-        return QEResult(scores, spans, word_probs, float(sum(scores) / len(scores)), self.signature)
+        meta = {}
+        t = self.finding_threshold(sl, tl)
+        if t is not None:  # with the word threshold it was raised from (the severity line moves as much)
+            meta.update(finding_threshold=t, word_threshold=float(self.word_threshold))
+        return QEResult(scores, spans, word_probs, float(sum(scores) / len(scores)), self.signature, meta)
+
+    def finding_threshold(self, src_lang: str, tgt_lang: str) -> float | None:
+        """The lowest span probability an audit reports as a finding for this pair, when the
+        model calibrates one (QE v2: ``finding-thresholds.tsv``); None: the audit's default."""
+        return None
 
     def _predict(
         self, sources: list[str], translations: list[str], src_lang: str, tgt_lang: str, batch_size: int

@@ -47,6 +47,22 @@ def _sigmoid(x):
     return 1.0 / (1.0 + np.exp(-np.asarray(x, np.float64)))
 
 
+#: per source language, the lowest span probability an audit reports (see the model card)
+FINDING_THRESHOLDS = "finding-thresholds.tsv"
+
+
+def read_finding_thresholds(path: Path) -> dict[str, float]:
+    """``source language -> minimum p`` rows of ``finding-thresholds.tsv`` (none: no file)."""
+    if not path.is_file():
+        return {}
+    out = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            lang, value = line.split("\t")[:2]
+            out[lang.strip()] = float(value)
+    return out
+
+
 def read_languages(path: Path) -> frozenset[str]:
     lines = path.read_text(encoding="utf-8").splitlines()
     return frozenset(s.strip() for s in lines if s.strip() and not s.startswith("#"))
@@ -194,6 +210,7 @@ class NeuralQEModel(QEModel):
             self.ps_mean = np.asarray(meta["pair_scalar_mean"], np.float32)
             self.ps_std = np.maximum(np.asarray(meta["pair_scalar_std"], np.float32), 1e-3)
             self.languages = read_languages(self.path / "languages.txt")
+            self.finding_floor = read_finding_thresholds(self.path / FINDING_THRESHOLDS)
             self.word_threshold = float(meta["word_threshold"] if word_threshold is None else word_threshold)
             self._weights = self.path / "heads.safetensors"
             if not self._weights.is_file():
@@ -228,6 +245,11 @@ class NeuralQEModel(QEModel):
                  if self.cross else "")
         return (f"qe:{self.config.get('name', 'qe-v2')}|v:{self.version}|enc:e5-small-tokens:{prec}{cross}"
                 f"|wthr:{self.word_threshold:g}|langs:{len(self.languages)}")
+
+    def finding_threshold(self, src_lang: str, tgt_lang: str) -> float | None:
+        """The calibrated floor for findings from ``src_lang`` (``finding-thresholds.tsv``), or
+        None where the table has no row (the model's word threshold then rules alone)."""
+        return self.finding_floor.get(src_lang)
 
     def covered_pairs(self) -> None:
         return None  # any pair of two listed languages; see covers()

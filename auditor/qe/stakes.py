@@ -59,9 +59,14 @@ def stakes(mt_text: str, src_text: str | None, mt_lang: str, src_lang: str, *, m
     return tuple(out)
 
 
-def severity(p_error: float, at_stake: tuple[str, ...]) -> str:
-    """``major`` when the model is sure (:data:`MAJOR_P`) or a name/number/negation/title is at stake."""
-    return "major" if p_error >= MAJOR_P or at_stake else "minor"
+def severity(p_error: float, at_stake: tuple[str, ...], raised_by: float = 0.0) -> str:
+    """``major`` when the model is sure (:data:`MAJOR_P`) or a name/number/negation/title is at stake.
+
+    ``raised_by``: how far the pair's finding floor sits above the model's word threshold
+    (``finding-thresholds.tsv``); the "sure" line moves up as much, so a span that only
+    just clears a raised floor (p 0.86 on a Chinese source, floor 0.85) is not major for
+    its probability alone."""
+    return "major" if p_error >= MAJOR_P + max(0.0, raised_by) or at_stake else "minor"
 
 
 _QUOTES = " .,;:!?\"'“”‘’«»"
