@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 
+from .srcspans import strip_punct
+
 _DIGIT = re.compile(r"\d")
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*", re.UNICODE)
 
@@ -89,7 +91,7 @@ def same_name_or_number(mt_text: str, src_text: str | None, at_stake: tuple[str,
     a wrong name is not spelt the same, and the number and entity checks read those."""
     if not src_text or not ("name" in at_stake or "number" in at_stake):
         return False
-    a, b = _alnum_core(mt_text), _alnum_core(src_text)
+    a, b = strip_punct(mt_text), strip_punct(src_text)  # edges only, case kept ("infantino" is an error)
     if a and a == b:
         return True
     # a name split out of the source's compound: "Europa Park" for "Europa-Park", "NEKTON"
@@ -100,17 +102,6 @@ def same_name_or_number(mt_text: str, src_text: str | None, at_stake: tuple[str,
 
 def _pieces(text: str) -> list[str]:
     return [w for w in re.split(r"[^\w]+", text) if w]
-
-
-def _alnum_core(text: str) -> str:
-    """``text`` without its leading and trailing non-alphanumeric characters (case kept:
-    "infantino" for "Infantino" is a real error)."""
-    a, b = 0, len(text)
-    while a < b and not text[a].isalnum():
-        a += 1
-    while b > a and not text[b - 1].isalnum():
-        b -= 1
-    return text[a:b]
 
 
 def negation_kept(span_text: str, mt_sentence: str, src_sentence: str, mt_lang: str, src_lang: str) -> bool:
