@@ -78,6 +78,24 @@ def wmt_sets(window: int, limit: int | None, with_source: bool) -> list[tuple[Do
     return out
 
 
+def ntrex_pairs(split: str, into_english: bool) -> list[tuple[Document, Document]]:
+    """NTREX human translations of QE v2's held-out ``split`` documents (``dev`` or ``test`` of
+    ``benchmarks/data/ntrex-qe-split.json``; never trained on), paired with the English
+    original: es/fr/de/pt -> en (the English original as the "reprint" of the human
+    translation: clean parallel text in the mission's main direction) or en -> es/fr/de/pt."""
+    import json
+
+    ids = set(json.loads((Path(__file__).parent / "data" / "ntrex-qe-split.json").read_text())[split])
+    out = []
+    for doc_id, langs in load_ntrex().items():
+        if doc_id not in ids:
+            continue
+        for lang in ("es", "fr", "de", "pt"):
+            en, xx = _doc(f"{doc_id}:en:{lang}", langs["en"], "en"), _doc(f"{doc_id}:{lang}", langs[lang], lang)
+            out.append((en, xx) if into_english else (xx, en))
+    return out
+
+
 def run(sets: list[tuple[Document, Document | None]], label: str, qe: bool = False) -> tuple[int, Counter, list]:
     config = AuditConfig(encoder="use", qe=qe)
     counts: Counter = Counter()
@@ -170,6 +188,12 @@ def _qe_rows(args, lim_windows, rows, shown) -> None:
     n, c, s = run(wmt_sets(args.window, lim_windows, with_source=True), label, qe=True)
     rows.append((label, n, c))
     shown += [x for x in s if x[1].detector == "qe"]
+    for split in ("dev", "test"):
+        for into_en in (True, False):
+            label = f"NTREX {split}, {'es/fr/de/pt -> en' if into_en else 'en -> es/fr/de/pt'}, QE v2"
+            n, c, s = run(ntrex_pairs(split, into_en), label, qe=True)
+            rows.append((label, n, c))
+            shown += [x for x in s if x[1].detector == "qe"]
     _print(args, rows, shown)
 
 

@@ -59,6 +59,7 @@ def test_negation_kept_when_the_source_sentence_negates_as_often():
     assert not negation_kept("is not", "It is not known.", "Zná se to.", "en", "xx")  # no list for the language
     assert not negation_kept("the vote was not counted", "The vote was not counted.", "No se contó.", "en", "es")
     assert count_negations("他不在家，没有人。", "zh") == 2
+    assert negation_kept("veulent pas", "Ils ne veulent pas.", "They don't want to.", "fr", "en")  # ne ... pas is one
 
 
 def test_severity_from_probability_and_stakes():

@@ -105,10 +105,13 @@ def _pieces(text: str) -> list[str]:
 
 
 def negation_kept(span_text: str, mt_sentence: str, src_sentence: str, mt_lang: str, src_lang: str) -> bool:
-    """A short span holding a negation ("is not", "couldn't") in a sentence that has no more
-    negations than its source sentence: the negation is the source's, rendered, not a
-    flip. (The model learned negation flips from synthetic errors and flags "not" in
-    professional translations.) Only where both languages have a negation list."""
+    """A short span holding a negation ("is not", "couldn't") in a sentence whose source
+    sentence negates too: the negation is the source's, rendered, not a flip. (The model
+    learned negation flips from synthetic errors and flags "not" in professional
+    translations.) Whether, not how often: one negation is two words in French ("ne ...
+    pas") and in the negative concord of Spanish, Portuguese or Russian ("no había nada"),
+    so counts do not compare across languages; a flip inside a sentence that negates
+    something else is missed. Only where both languages have a negation list."""
     from ..checks.drift import count_negations, negations
 
     mt, src = mt_lang.split("-")[0].lower(), src_lang.split("-")[0].lower()
@@ -116,7 +119,7 @@ def negation_kept(span_text: str, mt_sentence: str, src_sentence: str, mt_lang: 
         return False
     if len(span_text.split()) > NEGATION_SPAN_WORDS or not count_negations(span_text, mt):
         return False
-    return count_negations(mt_sentence, mt) <= count_negations(src_sentence, src)
+    return count_negations(src_sentence, src) > 0
 
 
 def inside_name(text: str, start: int, end: int) -> bool:
