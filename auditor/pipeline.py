@@ -213,6 +213,7 @@ def _quality_estimate(source, doc, alignment, scores, config, result=None):
     :mod:`auditor.qe.stakes`.
     """
     from .checks.base import make_finding
+    from .qe.srcspans import is_punct
     from .qe.stakes import inside_name, kept_as_source, negation_kept, same_name_or_number, severity, stakes
     from .types import PairScores
 
@@ -245,7 +246,7 @@ def _quality_estimate(source, doc, alignment, scores, config, result=None):
         total += n_words
         rep = " ".join(s.text for s in segs)
         for span in spans:
-            if span.p_error < floor or not any(c.isalnum() for c in span.text):
+            if span.p_error < floor or is_punct(span.text):
                 continue  # a lone dash or quotation mark is the punctuation check's, not a mistranslation
             start, last = _bead_offset(segs, span.start), _bead_offset(segs, span.end - 1)
             if start is None or last is None or not (0 <= start <= last < len(doc.text)):

@@ -128,6 +128,11 @@ def ntrex_table(records: list[dict], detector) -> str:
     return "\n".join(lines)
 
 
+def _e5_progress(k: int, n: int) -> None:
+    if k % 50 == 0 or k == n:
+        print(f"  e5 states: {k}/{n}", file=sys.stderr, flush=True)
+
+
 def attach_e5(records: list[dict], head, every: bool = False) -> set[str]:
     """Set ``e5_mt`` on the text-only features of every record whose e5 states are cached.
 
@@ -144,12 +149,7 @@ def attach_e5(records: list[dict], head, every: bool = False) -> set[str]:
     if every:
         have = {e.id for e in pick}
         pick += [e for e in examples if e.split == "eval" and "text_only" in e.modes and e.id not in have]
-    bar = None
-    if every:
-        def bar(k: int, n: int) -> None:
-            if k % 50 == 0 or k == n:
-                print(f"  e5 states: {k}/{n}", file=sys.stderr, flush=True)
-    vecs = vectors([(e.id, example_text(e)) for e in pick], progress=bar)
+    vecs = vectors([(e.id, example_text(e)) for e in pick], progress=_e5_progress if every else None)
     done = set()
     for r in records:
         if r["id"] in vecs and "text_only" in r:

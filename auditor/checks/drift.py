@@ -59,7 +59,7 @@ def count_negations(text: str, lang: str) -> int:
         return sum(folded.count(w) for w in words)
     n = sum(1 for w in re.findall(r"\w+", folded) if w in words)
     if "n't" in words:
-        n += len(re.findall(r"\wn[’']t\b", text.casefold()))
+        n += len(re.findall(r"\wn[’']t\b", folded))
     return n
 
 

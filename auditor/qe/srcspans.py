@@ -64,7 +64,8 @@ def _source_run(indices: Sequence[int]) -> list[int]:
     return max(runs, key=len)
 
 
-def _is_punct(text: str) -> bool:
+def is_punct(text: str) -> bool:
+    """No letter or digit in ``text`` (a comma, a dash, a quotation mark)."""
     return not any(c.isalnum() for c in text)
 
 
@@ -72,8 +73,7 @@ def _has_digit(text: str) -> bool:
     return any(c.isdigit() for c in text)
 
 
-def strip_punct(text: str) -> str:
-    """``text`` without its leading and trailing non-alphanumeric characters."""
+def _strip_punct(text: str) -> str:
     a, b = 0, len(text)
     while a < b and not text[a].isalnum():
         a += 1
@@ -89,7 +89,7 @@ class _Reader:
         self.f = feat
         self.src = [source[a:b] for a, b in feat.src_words]
         self.mt = [translation[a:b] for a, b in feat.mt_words]
-        self.punct = [_is_punct(w) for w in self.src]
+        self.punct = [is_punct(w) for w in self.src]
         self.links: dict[int, list[int]] = {}
         for i, j in feat.links:
             if not self.punct[i]:
@@ -115,7 +115,7 @@ class _Reader:
             return [self.number_fix(j, i) for i in self.links[j]]
         left, right = self.neighbours(j)
         lo, hi = (-1 if left is None else left), (len(self.src) if right is None else right)
-        word = strip_punct(self.mt[j]).casefold()
+        word = _strip_punct(self.mt[j]).casefold()
         same = [i for i, w in enumerate(self.folded) if word and w == word]
         if same:
             inside = [i for i in same if lo < i < hi]
@@ -123,7 +123,7 @@ class _Reader:
             return [min(inside or same, key=lambda i: abs(i - expected))]
         # A name renders a name: a capitalised MT word (not the first) takes only capitalised
         # source words, else none (an added "President Guillermo Lasso" renders nothing).
-        name = j > 0 and strip_punct(self.mt[j])[:1].isupper()
+        name = j > 0 and _strip_punct(self.mt[j])[:1].isupper()
         fits = [not self.punct[i] and (not name or self.src[i][:1].isupper()) for i in range(len(self.src))]
         best = self.f.best_src[j] if self.f.best_src else -1
         cos = float(self.f.word_scalar[j, 0])
