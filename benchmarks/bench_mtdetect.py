@@ -134,7 +134,7 @@ def _e5_progress(k: int, n: int) -> None:
 
 
 def attach_e5(records: list[dict], head, every: bool = False) -> set[str]:
-    """Set ``e5_mt`` on the text-only features of every record whose e5 states are cached.
+    """Set ``e5_mt`` on the features (both modes) of every record whose e5 states are cached.
 
     The head's documents (``e5head.head_examples``: 150 WMT22 eval windows, every NTREX
     document) are embedded at training; others are left without the term. ``every``:
@@ -152,11 +152,14 @@ def attach_e5(records: list[dict], head, every: bool = False) -> set[str]:
     vecs = vectors([(e.id, example_text(e)) for e in pick], progress=_e5_progress if every else None)
     done = set()
     for r in records:
-        if r["id"] in vecs and "text_only" in r:
-            r["text_only"]["e5_mt"] = head.score(vecs[r["id"]])
-            done.add(r["id"])
-        elif "text_only" in r:
-            r["text_only"].pop("e5_mt", None)
+        for mode in ("text_only", "with_source"):
+            if mode not in r:
+                continue
+            if r["id"] in vecs:
+                r[mode]["e5_mt"] = head.score(vecs[r["id"]])
+                done.add(r["id"])
+            else:
+                r[mode].pop("e5_mt", None)
     return done
 
 
@@ -312,20 +315,20 @@ def main(argv: list[str] | None = None) -> int:
         n = attach_xenc(records, detector, args.cross_cache)
         print(f"with-source cross-encoder term xenc_mt set on {n} eval windows (line caches in {args.cross_cache})")
     print(f"\nWMT22 leave-systems-out eval, every eval window ({len(wmt)} documents; held-out systems never "
-          f"trained on){'; text only without the e5 term' if head is not None else ''}")
+          f"trained on){'; without the e5 term' if head is not None else ''}")
     text, res = wmt_table(wmt, detector)
     print(text)
     with_e5 = attach_e5(records, head) if head is not None else set()
     if head is not None:
         sub = [r for r in wmt if r["id"] in with_e5]
         print(f"\nWMT22 leave-systems-out eval, the e5 subset ({len(sub)} documents of 150 eval windows), "
-              f"text only with the e5 term (with source: no e5 term)")
+              f"with the e5 term")
         print(wmt_table(sub, detector)[0])
     if head is not None and args.e5_all:
         with_e5 = attach_e5(records, head, every=True)
         sub = [r for r in wmt if r["id"] in with_e5]
         print(f"\nWMT22 leave-systems-out eval, every eval window with the e5 term ({len(sub)} of {len(wmt)} "
-              f"documents; with source: no e5 term)")
+              f"documents)")
         print(wmt_table(sub, detector)[0])
     if args.reliability:
         for mode in MODES:

@@ -516,5 +516,35 @@ def test_verdict_says_when_the_cross_encoder_cannot_run(monkeypatch: pytest.Monk
     monkeypatch.setattr(D, "cross", lambda self: _FakeCross(error=E5Unavailable("the e5 cross-encoder could not run (test)")))
     res, docs = _pair_result(["Ein Satz.", "Noch einer."], ["One sentence.", "Another one."], [0.8, 0.8])
     v = judge(res, docs)
-    assert any("judged without the e5 cross-encoder" in line for line in v.evidence)
+    assert any("judged without" in line and "the e5 cross-encoder" in line for line in v.evidence)
+    assert v.p_machine_translation is not None
+
+
+def test_with_source_verdict_stacks_the_e5_head(detector: Detector, monkeypatch: pytest.MonkeyPatch) -> None:
+    """v2.1: the with-source Platt map is fitted with ``e5_mt`` on the WMT22 calib windows, so
+    a with-source verdict reads the English side's e5 score, and says so when it cannot."""
+    import auditor.mtdetect.e5head as e5
+    from auditor.verdict import judge
+
+    assert detector.models["with_source"].stack.get("e5_mt", 0) > 0
+    res, docs = _pair_result(["Der Minister sagte, die Gespräche seien nützlich gewesen.", "Er reist nach Paris."],
+                             ["The minister said that the talks had been useful.", "He travels to Paris."], [0.9, 0.9])
+    seen: list[str] = []
+    real = e5.doc_vector
+
+    def spy(text: str):
+        seen.append(text)
+        return real(text)
+
+    monkeypatch.setattr(e5, "doc_vector", spy)
+    v = judge(res, docs)
+    assert seen and "The minister said" in seen[-1]
+    assert not any("judged without" in line for line in v.evidence)
+
+    def broken(text: str):
+        raise e5.E5Unavailable("e5 token encoder not available: test")
+
+    monkeypatch.setattr(e5, "doc_vector", broken)
+    v = judge(res, docs)
+    assert any("judged without the e5 head" in line for line in v.evidence)
     assert v.p_machine_translation is not None

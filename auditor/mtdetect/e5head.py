@@ -117,6 +117,13 @@ def vectors(items: Iterable[tuple[str, str]], path: Path | None = None,
     return {i: have[i] for i, _ in items if i in have}
 
 
+def example_scores(head: E5Head, examples: list, ids: Iterable[str]) -> dict[str, float]:
+    """The head's score of each training-mix example in ``ids`` (vectors cached)."""
+    by_id = {e.id: e for e in examples}
+    vecs = vectors([(i, example_text(by_id[i])) for i in ids])
+    return {i: head.score(v) for i, v in vecs.items()}
+
+
 def fit_head(X: np.ndarray, y: np.ndarray, w: np.ndarray, l2: float) -> E5Head:
     from .train import fit_logistic, standardise
 

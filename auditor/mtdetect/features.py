@@ -233,9 +233,10 @@ def extract_features(result: DocumentResult, docs: dict[str, SegmentedDocument],
     text-only model never sees source-based findings it will not have at inference.
     ``lexicons`` (the detector's n-gram tables by feature name, :mod:`.lexical`) add one
     feature each (``lexical_mt``: MT vs human translation; ``lexical_translated``:
-    translated vs native English). ``e5_head`` (text-only mode; :class:`.e5head.E5Head`) adds
-    ``e5_mt``, the token-encoder head's score; it raises ``E5Unavailable`` when the
-    encoder cannot load (the verdict says so). ``cross_mt`` (with-source mode;
+    translated vs native English). ``e5_head`` (:class:`.e5head.E5Head`; either mode, passed
+    when the mode's model stacks the term) adds ``e5_mt``, the token-encoder head's score
+    of the English text; it raises ``E5Unavailable`` when the encoder cannot load (the
+    verdict says so). ``cross_mt`` (with-source mode;
     :class:`.crossmt.CrossMT`) adds ``xenc_mt``, the cross-encoder's mean log-odds over the
     aligned sentence pairs.
     """
@@ -257,6 +258,6 @@ def extract_features(result: DocumentResult, docs: dict[str, SegmentedDocument],
         text = "\n".join(s.text for s in result.doc.segments)
         for name, table in lexicons.items():
             f[name] = lexical_score(text, table)
-    if e5_head is not None and mode == "text_only":
+    if e5_head is not None:
         f["e5_mt"] = e5_head.score_text(" ".join(s.text for s in result.doc.segments))
     return f

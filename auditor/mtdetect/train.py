@@ -29,7 +29,7 @@ import numpy as np
 
 from .model import MODEL_FILE, Detector, LinearModel
 
-VERSION = "2.0.0"
+VERSION = "2.1.0"
 #: Features the model may not use. Typography (curly vs straight quotes, en/em dashes)
 #: separates WMT's typeset references from raw MT output almost perfectly, but on the web
 #: it is the publisher's CMS that decides it (the example corpus has it the other way
@@ -248,11 +248,14 @@ def add_lexical(records: list[dict], examples: list, size: int = LEXICON_SIZE,
 
 
 def train_mode(records: list[dict], mode: str, corpus_weight: dict[str, float] | None = None,
-               calibrate: bool = True, lexical_penalty: float = 1.0, l2: float | None = None) -> tuple[LinearModel, dict]:
+               calibrate: bool = True, lexical_penalty: float = 1.0, l2: float | None = None,
+               e5: dict[str, float] | None = None) -> tuple[LinearModel, dict]:
     """Fit one mode on ``train`` (Platt on WMT22 ``calib`` MT vs HT when ``calibrate``).
 
     ``lexical_penalty`` multiplies the L2 penalty of the n-gram scores (see
-    :func:`ngram_check`); ``l2`` skips the cross-validated choice.
+    :func:`ngram_check`); ``l2`` skips the cross-validated choice. ``e5`` (document id ->
+    the e5 head's score) stacks ``e5_mt`` on the calibrated log-odds, its weight fitted
+    with the Platt map on the same ``calib`` windows (the head never saw them).
     """
     X, y, w, rows, names = dataset(records, mode, ("train",), corpus_weight=corpus_weight)
     groups = np.array([r.get("group") or f"{r['pair']}:{r['start'] // 1000}" for r in rows])
@@ -272,10 +275,16 @@ def train_mode(records: list[dict], mode: str, corpus_weight: dict[str, float] |
             # "n-grams alone" check starts from (tests/test_mtdetect.py)
             "human_profile": dict(zip(names, np.round(Xh.mean(axis=0), 6).tolist()))}
     if calibrate:
-        Xc, yc, wc, _, _ = dataset([r for r in records if r["label"] != "original"], mode, ("calib",), names)
+        Xc, yc, wc, crows, _ = dataset([r for r in records if r["label"] != "original"], mode, ("calib",), names)
         zc = np.array([model.raw_logit(dict(zip(names, row))) for row in Xc])
-        a, b = fit_platt(zc, yc, wc)
-        model = LinearModel(mode, names, mean, scale, weights, bias, a, b, clip=clip)
+        stack: dict[str, float] = {}
+        if e5 is not None:
+            theta, b = fit_logistic(np.stack([zc, np.array([e5[r["id"]] for r in crows])], 1), yc, wc, l2=1e-3)
+            a, stack = float(theta[0]), {"e5_mt": round(float(theta[1]), 6)}
+            info["stack"] = stack
+        else:
+            a, b = fit_platt(zc, yc, wc)
+        model = LinearModel(mode, names, mean, scale, weights, bias, a, b, clip=clip, stack=stack)
         info.update(n_calib=int(len(yc)), platt=[round(a, 4), round(b, 4)], calibrated_on="wmt22 calib windows (MT vs HT)")
     return model, info
 
@@ -368,14 +377,21 @@ def realpages_e5_scores(head, records: list[dict]) -> dict[str, float]:
 
 def native_calib_features(records: list[dict], examples: list, head) -> list[dict[str, float]]:
     """Text-only features (lexicons set, ``e5_mt`` when there is a head) of the WMT22 calib native windows."""
-    from .e5head import example_text, vectors
+    from .e5head import example_scores
 
     rows = [r for r in records if r["split"] == "calib" and r["label"] == "original" and "text_only" in r]
     if head is None:
         return [dict(r["text_only"]) for r in rows]
-    by_id = {e.id: e for e in examples}
-    vecs = vectors([(r["id"], example_text(by_id[r["id"]])) for r in rows])
-    return [dict(r["text_only"], e5_mt=head.score(vecs[r["id"]])) for r in rows]
+    e5 = example_scores(head, examples, [r["id"] for r in rows])
+    return [dict(r["text_only"], e5_mt=e5[r["id"]]) for r in rows]
+
+
+def calib_e5_scores(records: list[dict], examples: list, head) -> dict[str, float]:
+    """The e5 head's score of each WMT22 ``calib`` MT and human translation (the with-source stack)."""
+    from .e5head import example_scores
+
+    ids = [r["id"] for r in records if r["split"] == "calib" and r["label"] in ("mt", "human") and "with_source" in r]
+    return example_scores(head, examples, ids)
 
 
 URLS_USED = Path(__file__).resolve().parents[2] / "benchmarks" / "data" / "urls-used.txt"
@@ -421,6 +437,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"e5 head: {head_info}", file=sys.stderr)
         e5_scores = realpages_e5_scores(head, realpages_features())
     native = native_calib_features(records, examples, head)
+    calib_e5 = calib_e5_scores(records, examples, head) if head is not None else None
     models, infos = {}, {}
     for mode in ("with_source", "text_only"):
         # The n-gram scores are the strongest single features; their penalty grows (x3 per
@@ -428,13 +445,13 @@ def main(argv: list[str] | None = None) -> int:
         penalty, l2, cv = 1.0, None, None
         while True:
             model, info = train_mode(records, mode, weights, calibrate=mode == "with_source",
-                                     lexical_penalty=penalty, l2=l2)
+                                     lexical_penalty=penalty, l2=l2, e5=calib_e5 if mode == "with_source" else None)
             l2, cv = info["l2"], cv or info["cv_auc"]
             info["cv_auc"] = cv
             if mode == "text_only":
                 model, info["verdict"] = calibrate_text_only(model, lexicons, e5_scores=e5_scores, native=native)
-                if head_info is not None:
-                    info["human_profile"]["e5_mt"] = head_info["human_mean_score"]
+            if head_info is not None:
+                info["human_profile"]["e5_mt"] = head_info["human_mean_score"]
             prior = info["verdict"]["text_only_prior"] if mode == "text_only" else 0.0
             z = ngram_check(model, info["human_profile"], prior)
             print(f"{mode}: lexical penalty x{penalty:g}: n-grams alone reach log-odds {z:.2f}", file=sys.stderr)

@@ -124,14 +124,17 @@ def _learned(result: DocumentResult, docs: dict[str, SegmentedDocument], mode: s
     except DetectorUnavailable:
         return None
     missing: list[str] = []
-    head_model = detector.head() if mode == "text_only" else None
+    stacked = detector.models[mode].stack if mode in detector.models else {}
+    head_model = detector.head() if "e5_mt" in stacked else None
+    cross = None
     try:
         cross = detector.cross() if mode == "with_source" else None
         feats = extract_features(result, docs, mode, lexicons=detector.lexicons, e5_head=head_model, cross_mt=cross)
-    except RuntimeError as exc:  # the token encoder did not load: judged without its term, and said
+    except RuntimeError as exc:  # the token encoder did not load: judged without its terms, and said
         feats = extract_features(result, docs, mode, lexicons=detector.lexicons)
-        what = "the e5 head" if mode == "text_only" else "the e5 cross-encoder"
-        missing.append(f"{exc}; judged without {what}")
+        has_cross = cross is not None or (mode == "with_source" and bool(detector.cross_mt))
+        what = [w for w, on in (("the e5 head", head_model is not None), ("the e5 cross-encoder", has_cross)) if on]
+        missing.append(f"{exc}; judged without {' and '.join(what) or 'the e5 terms'}")
     p, lines = predict(feats, mode, detector)
     lines = [*lines, *missing]
     p = min(max(p, 1e-6), 1 - 1e-6)
