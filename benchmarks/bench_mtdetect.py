@@ -125,6 +125,15 @@ def ntrex_table(records: list[dict], detector) -> str:
     for k, zs in rows.items():
         zs = np.array(zs)
         lines.append(f"| {k} | {len(zs)} | {_fmt(float(np.mean(zs >= 0)) if len(zs) else float('nan'))} |")
+    # with source: Bergamot pt->en MT with its Portuguese, the English original with its human Portuguese
+    ws = [r for r in records if r.get("corpus") == "ntrex" and "with_source" in r]
+    if ws:
+        y = [int(r["label"] == "mt") for r in ws]
+        ps = np.array([detector.models["with_source"].probability(r["with_source"]) for r in ws])
+        mt = np.array(y, bool)
+        lines.append(f"With source (the detector model, p >= 0.5): MT {_fmt(float(np.mean(ps[mt] >= 0.5)))} of "
+                     f"{int(mt.sum())}, human (the original beside its human Portuguese) "
+                     f"{_fmt(float(np.mean(ps[~mt] >= 0.5)))} of {int((~mt).sum())}; AUC {_fmt(roc_auc(y, list(ps)))}")
     return "\n".join(lines)
 
 
