@@ -219,6 +219,22 @@ def test_hidden_states_deterministic_and_batch_independent(enc):
     assert s.layer(12).shape == enc.hidden_states(texts[0], layers=(-1,))[0].states[0].shape
 
 
+def test_lower_layers_run_only_their_blocks_and_match_the_full_model(enc, monkeypatch):
+    """Asking for layers up to 6 (the MT detector's head) runs six blocks, not twelve, with
+    the same states the whole model gives (padded batch of different lengths)."""
+    texts = list(SENTENCES.values())
+    full = enc.hidden_states(texts, layers=(0, 6, 12))
+    calls = []
+    blocks = enc._model.encoder.layer
+    for k, block in enumerate(blocks):
+        monkeypatch.setattr(block, "forward", lambda *a, _f=block.forward, _k=k, **kw: (calls.append(_k), _f(*a, **kw))[1])
+    part = enc.hidden_states(texts, layers=(0, 6))
+    assert calls and max(calls) == 5  # blocks 1-6 (indices 0-5)
+    for x, y in zip(full, part):
+        assert np.allclose(x.layer(6), y.layer(6), atol=1e-5)
+        assert np.allclose(x.layer(0), y.layer(0), atol=1e-6)
+
+
 def test_bad_layer_and_kind_are_clear_errors(enc):
     with pytest.raises(ValueError, match="layer 13"):
         enc.hidden_states("x", layers=(13,))

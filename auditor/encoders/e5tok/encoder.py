@@ -219,15 +219,24 @@ class E5TokenEncoder:
         out: list[np.ndarray | None] = [None] * len(seqs)
         with self._lock, torch.inference_mode():
             for batch, ids, mask in self._batches(seqs):
-                h = self._model.embeddings(input_ids=torch.from_numpy(ids))
-                ext = additive_mask(torch.from_numpy(mask).float())
-                for layer in self._model.encoder.layer[:upto]:
-                    h = layer(h, attention_mask=ext)
-                    h = h[0] if isinstance(h, tuple) else h
-                arr = h.numpy()
+                arr = self._blocks(ids, mask, (upto,))[:, 0].numpy()
                 for r, i in enumerate(batch):
                     out[i] = np.ascontiguousarray(arr[r, :len(seqs[i])])
         return out  # type: ignore[return-value]
+
+    def _blocks(self, ids: np.ndarray, mask: np.ndarray, layers: tuple[int, ...]):
+        """States ``(B, len(layers), L, H)`` of a padded batch, running only the blocks up to
+        the highest wanted layer (0 is the embedding output). Called under the lock."""
+        import torch
+
+        h = self._model.embeddings(input_ids=torch.from_numpy(ids))
+        ext = additive_mask(torch.from_numpy(mask).float())
+        got = {0: h}
+        for k, layer in enumerate(self._model.encoder.layer[:max(layers)], start=1):
+            h = layer(h, attention_mask=ext)
+            h = h[0] if isinstance(h, tuple) else h
+            got[k] = h
+        return torch.stack([got[layer] for layer in layers], dim=1)
 
     # -------------------------------------------------------------- internals
     def _layer_index(self, layer: int) -> int:
@@ -265,11 +274,15 @@ class E5TokenEncoder:
         import torch
 
         out: list[np.ndarray | None] = [None] * len(seqs)
+        partial = max(layers) < self.num_layers  # e.g. the MT detector's layer-6 head: half the blocks
         with self._lock, torch.inference_mode():
             for batch, ids, mask in self._batches(seqs):
-                res = self._model(input_ids=torch.from_numpy(ids), attention_mask=torch.from_numpy(mask),
-                                  output_hidden_states=True, return_dict=True)
-                stack = torch.stack([res.hidden_states[l] for l in layers], dim=1).numpy()
+                if partial:
+                    stack = self._blocks(ids, mask, layers).numpy()
+                else:
+                    res = self._model(input_ids=torch.from_numpy(ids), attention_mask=torch.from_numpy(mask),
+                                      output_hidden_states=True, return_dict=True)
+                    stack = torch.stack([res.hidden_states[l] for l in layers], dim=1).numpy()
                 for r, i in enumerate(batch):
                     out[i] = np.ascontiguousarray(stack[r, :, :len(seqs[i])])
         return out  # type: ignore[return-value]
