@@ -812,3 +812,27 @@ def test_terminal_wording_of_panels_and_omissions():
     assert re.search(r"Findings in 000 · \d+ findings?: ", out)
     assert "missing from the reprint: " in out
     assert "Why 000 is an edited copy" in out
+
+
+def test_a_long_finding_span_is_elided_in_the_terminal_unless_verbose(result, monkeypatch):
+    """An added passage of many sentences shows its first and last words (the JSON and
+    HTML keep it whole); verbose shows all of it."""
+    import re
+
+    import auditor.report.terminal as term
+    from auditor.report.terminal import _elided
+
+    words = " ".join(f"word{k}" for k in range(200))
+    text, start, end = _elided("Before. " + words + " After.", 8, 8 + len(words), 120)
+    cut = text[start:end]
+    assert cut.startswith("word0 ") and cut.endswith(" word199") and " … " in cut and len(cut) <= 125
+    assert text.startswith("Before. ") and text.endswith(" After.")
+    assert not re.search(r"word\d*…|…word", cut)  # cut at word boundaries
+
+    longest = max((f for d in result.documents for f in d.findings), key=lambda f: f.end - f.start)
+    span = longest.text.replace("\n", " ")
+    monkeypatch.setattr(term, "MAX_SENTENCE_CHARS", max(8, len(span) // 2))
+    out = _plain_render(result, width=200)
+    assert "…" in out and span not in out
+    full = _plain_render(result, width=400, verbose=True)
+    assert span in " ".join(full.split())

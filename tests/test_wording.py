@@ -146,6 +146,33 @@ def test_omission_message_counts_sentences_and_words():
     assert any(m.startswith("1 source sentence (1 word) missing") for m in msgs), msgs
 
 
+def test_added_sentences_in_a_run_are_one_finding_and_an_edge_run_says_so():
+    """Consecutive reprint sentences with no source are one addition (one passage), and a
+    run after the last aligned sentence says the source may be an excerpt."""
+    src = seg_doc(["El ministro habló.", "Dijo que volvería.", "No dio fechas."], "es", "src")
+    rep = seg_doc(["The minister spoke.", "He arrived by train on 12 May.", "Crowds waited for hours.",
+                   "He said he would return.", "He gave no dates.", "Talks began in 2021.", "They stalled in 2022."],
+                  "en", "rep")
+    al = Alignment(src.id, rep.id, (AlignedPair((0,), (0,), 0.9), AlignedPair((), (1,), 0.0), AlignedPair((), (2,), 0.0),
+                                    AlignedPair((1,), (3,), 0.9), AlignedPair((2,), (4,), 0.9),
+                                    AlignedPair((), (5,), 0.0), AlignedPair((), (6,), 0.0)))
+    fs = [f for f in omissions.run(CheckContext(doc=rep, source=src, alignment=al)) if f.category == "accuracy/addition"]
+    assert len(fs) == 2, [f.message for f in fs]
+    inner, edge = sorted(fs, key=lambda f: f.start)
+    text = rep.document.text
+    assert text[inner.start:inner.end].startswith("He arrived") and text[inner.start:inner.end].endswith("hours.")
+    assert inner.message.startswith("2 sentences (11 words) with no counterpart") and "excerpt" not in inner.message
+    assert inner.evidence["reprint_sentences"] == [1, 2] and inner.evidence["outside_the_source"] == "no"
+    assert "after the last sentence the source has: the source may be an excerpt" in edge.message
+    assert edge.evidence["reprint_sentences"] == [5, 6] and edge.evidence["outside_the_source"] == "after"
+    assert inner.severity == "major"  # a translation's added passage with a date is meaning added
+    one = Alignment(src.id, rep.id, (AlignedPair((0,), (0,), 0.9), AlignedPair((), (2,), 0.0),
+                                     AlignedPair((1,), (3,), 0.9)))
+    (single,) = [f for f in omissions.run(CheckContext(doc=rep, source=src, alignment=one))
+                 if f.category == "accuracy/addition"]
+    assert single.message == "sentence with no counterpart in the source (added text)" and single.severity == "minor"
+
+
 def test_spelling_counts_use_words():
     doc = seg_doc(["Blinken met Qin in Beijing.", "Qin Gang said talks were candid.", "Qin smiled.",
                    "Talks between Qins and Blinken lasted hours."], "en", "d")

@@ -2,7 +2,9 @@
 
 A source sentence with no counterpart is an omission; a reprint sentence with no
 source is an addition. Runs of consecutive unaligned sentences are reported once (a cut
-paragraph is one editorial decision, not five errors). An omission has no text in the
+or added paragraph is one editorial decision, not five errors); a run of additions
+before the first or after the last aligned sentence says so, because the source given
+may be an excerpt. An omission has no text in the
 reprint, so its span is the reprint sentence where the missing text would have been.
 
 Severity follows length and content: a long passage, or one carrying a quotation, a
@@ -77,18 +79,48 @@ def run(ctx: CheckContext) -> list[Finding]:
             )
             continue
         if p.reprint and not p.source:
-            for i in p.reprint:
-                seg = doc.segments[i]
-                sev = "major" if translation and len(seg.text.split()) >= 25 else "minor"
-                out.append(
-                    make_finding(
-                        doc, seg.start, seg.end,
-                        category="accuracy/addition",
-                        severity=sev,
-                        message="sentence with no counterpart in the source (added text)",
-                        detector=NAME,
-                        evidence={"reprint_sentence": i},
-                    )
-                )
+            run_rep: list[int] = []
+            first = k
+            while k < len(pairs) and pairs[k].reprint and not pairs[k].source:
+                run_rep.extend(pairs[k].reprint)
+                k += 1
+            out.append(_addition(doc, sorted(run_rep), translation, edge=_edge(pairs, first, k)))
+            continue
         k += 1
     return out
+
+
+def _edge(pairs: list, first: int, stop: int) -> str | None:
+    """"before"/"after" when a run of added sentences lies outside every aligned bead (the
+    source given may be an excerpt of what the reprint renders), else None."""
+    linked = [j for j, q in enumerate(pairs) if q.source and q.reprint]
+    if not linked:
+        return None
+    if stop <= linked[0]:
+        return "before"
+    if first > linked[-1]:
+        return "after"
+    return None
+
+
+def _addition(doc, idx: list[int], translation: bool, edge: str | None) -> Finding:
+    """One finding for a run of consecutive reprint sentences with no source (one editorial
+    decision, as a cut passage is), severity by the run's length and content."""
+    first, last = doc.segments[idx[0]], doc.segments[idx[-1]]
+    text = " ".join(doc.segments[i].text for i in idx)
+    if len(idx) == 1:
+        message = "sentence with no counterpart in the source (added text)"
+    else:
+        message = (f"{count(len(idx), 'sentence')} ({count(len(text.split()), 'word')}) with no counterpart "
+                   "in the source (added text)")
+    if edge is not None:
+        where = "first" if edge == "before" else "last"
+        message += f", {edge} the {where} sentence the source has: the source may be an excerpt"
+    return make_finding(
+        doc, first.start, last.end,
+        category="accuracy/addition",
+        severity=_severity(text, translation),
+        message=message,
+        detector=NAME,
+        evidence={"reprint_sentences": idx, "outside_the_source": edge or "no"},
+    )

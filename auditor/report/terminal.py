@@ -563,6 +563,17 @@ def _highlighted(text: str, start: int, end: int, style: str, plain: bool) -> Te
     return Text.assemble(flat(before), (flat(span), style), flat(after))
 
 
+def _elided(text: str, start: int, end: int, limit: int) -> tuple[str, int, int]:
+    """``text`` with the middle of its ``[start:end)`` span cut to about ``limit`` characters
+    ("first words … last words", at word boundaries): a 12-sentence added passage is
+    located by where it starts and ends, the JSON and HTML reports keep it whole."""
+    span = text[start:end]
+    head = span[: limit * 2 // 3].rsplit(" ", 1)[0]
+    tail = span[-(limit // 3):].split(" ", 1)[-1]
+    cut = f"{head} … {tail}"
+    return text[:start] + cut + text[end:], start, start + len(cut)
+
+
 def _source_line(source_sentence: str | None, source_text: str | None, plain: bool, limit: int | None,
                  omitted: bool = False) -> list[Text]:
     """The aligned source sentence (wording highlighted when it occurs there).
@@ -620,7 +631,10 @@ def _finding_block(
 ) -> list[RenderableType]:
     f = group[0]
     cs, ce = context_bounds(dr.doc, f)
-    context = _highlighted(dr.doc.text[cs:ce], f.start - cs, f.end - cs, HIGHLIGHT_STYLE.get(f.severity, "bold"), plain)
+    text, start, end = dr.doc.text[cs:ce], f.start - cs, f.end - cs
+    if not verbose and end - start > MAX_SENTENCE_CHARS:  # an added passage: its first and last words
+        text, start, end = _elided(text, start, end, MAX_SENTENCE_CHARS)
+    context = _highlighted(text, start, end, HIGHLIGHT_STYLE.get(f.severity, "bold"), plain)
     head = Text.assemble(
         Text(f"{number}. ", style="bold"),
         _t(f.severity.upper(), SEVERITY_STYLE.get(f.severity, "")),
