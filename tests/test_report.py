@@ -836,3 +836,14 @@ def test_a_long_finding_span_is_elided_in_the_terminal_unless_verbose(result, mo
     assert "…" in out and span not in out
     full = _plain_render(result, width=400, verbose=True)
     assert span in " ".join(full.split())
+
+
+def test_source_wording_is_highlighted_as_whole_words():
+    """A finding's source word "y" (Spanish "and") is not the "y" inside "Sainsbury's"."""
+    from auditor.report.common import find_wording
+
+    s = "Sainsbury's declaró que doblaría su oferta con marcas como Revlon y Dr. PawPaw."
+    assert s[find_wording(s, "y"):].startswith("y Dr.")
+    assert find_wording(s, "REVLON") == s.index("Revlon")
+    assert find_wording(s, "PawPaw.") == s.index("PawPaw.")
+    assert find_wording(s, "ury") == -1 and find_wording(s, None) == -1 and find_wording(s, "") == -1

@@ -191,6 +191,17 @@ def aligned_source_sentence(
     return bead_text(src.doc, sorted(indices)) or None
 
 
+def find_wording(sentence: str, wording: str | None) -> int:
+    """Where ``wording`` (a finding's source words) stands in ``sentence``, case-folded, as
+    whole words: the Spanish "y" is not the "y" of "Sainsbury's". -1 when it is not there."""
+    if not wording:
+        return -1
+    lead = r"(?<!\w)" if wording[0].isalnum() else ""
+    tail = r"(?!\w)" if wording[-1].isalnum() else ""
+    m = re.search(lead + re.escape(wording) + tail, sentence, flags=re.IGNORECASE)
+    return m.start() if m else -1
+
+
 def fmt_float(x: float | None, digits: int = 1) -> str:
     """A score for people: fixed digits, an en dash when missing or not a number."""
     if x is None or (isinstance(x, float) and (math.isnan(x) or math.isinf(x))):

@@ -23,6 +23,7 @@ from .common import (
     by_severity,
     category_counts,
     file_name,
+    find_wording,
     fmt_float,
     fmt_pct,
     is_reprint,
@@ -360,7 +361,7 @@ def _source_cell(result: AuditResult, dr: DocumentResult, f: Finding) -> str:
     wording = f'<span class="span-text">{_clipped(f.source_text)}</span>' if f.source_text else '<span class="muted">–</span>'
     if not sentence:
         return wording
-    pos = sentence.lower().find(f.source_text.lower()) if f.source_text else -1
+    pos = find_wording(sentence, f.source_text)
     if pos >= 0 and f.source_text:
         end = pos + len(f.source_text)
         shown = f'{_e(sentence[:pos])}<mark class="src">{_e(sentence[pos:end])}</mark>{_e(sentence[end:])}'

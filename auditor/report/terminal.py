@@ -34,6 +34,7 @@ from .common import (
     category_counts,
     context_bounds,
     file_name,
+    find_wording,
     fmt_float,
     fmt_pct,
     is_reprint,
@@ -585,7 +586,7 @@ def _source_line(source_sentence: str | None, source_text: str | None, plain: bo
     out: list[Text] = []
     pos = -1
     if source_sentence:
-        pos = source_sentence.lower().find(source_text.lower()) if source_text else -1
+        pos = find_wording(source_sentence, source_text)
         if pos >= 0 and source_text:
             body = _highlighted(source_sentence, pos, pos + len(source_text), SOURCE_HIGHLIGHT, plain)
         else:
