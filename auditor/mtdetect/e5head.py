@@ -7,10 +7,11 @@ head over its mean-pooled states, trained on WMT22 MT vs human translations of t
 source lines (so content cannot carry it) and NTREX, ranks real web pages it never saw
 at AUC 0.84 (realpages training stories). The head is a standardised L2 logistic
 regression; its output (``e5_mt``, log-odds) enters the text-only verdict through the
-calibration fitted on the realpages training stories (:mod:`.calibrate`).
+calibration fitted on the realpages training stories (:mod:`.calibrate`), and (v2.1) the
+with-source verdict through the Platt map fitted on the WMT22 ``calib`` windows.
 
 Cost: one pass of the int8 encoder over the article (about 0.3-0.4 s for 300 tokens on
-the shared 2-core CPU), text-only verdicts only. Vectors of training documents are cached
+the shared 2-core CPU), once per English article a verdict is given for. Vectors of training documents are cached
 (``e5-states-v1.npz`` beside the feature cache).
 """
 

@@ -5,7 +5,8 @@ Steps (v2): build the training mix (:mod:`.data`: every WMT22 window, leave-syst
 features through the pipeline stages (:mod:`.extract`, cached), learn the n-gram
 lexicons on ``train`` (``--lexicon``: none, plain, or stable across system halves), fit
 one L2 logistic regression per mode on ``train`` (L2 chosen by grouped cross-validation
-on ``train``), calibrate ``with_source`` by Platt scaling on WMT22 ``calib`` windows and
+on ``train``), calibrate ``with_source`` by Platt scaling on WMT22 ``calib`` windows (with
+the e5 head's score stacked, its weight fitted there too) and
 ``text_only`` on the realpages **training** stories through the real pipeline
 (:mod:`.calibrate`), and write ``models/mt-detector/detector.json``. ``eval`` and the
 realpages dev stories are never read here; ``benchmarks/bench_mtdetect.py`` measures
