@@ -208,7 +208,7 @@ def realpages_table(detector, check: bool, pipeline: bool = True) -> str:
     recs = realpages_features()
     head = detector.head()
     if head is not None:
-        from auditor.mtdetect.train import realpages_e5_scores
+        from auditor.mtdetect.e5train import realpages_e5_scores
 
         e5 = realpages_e5_scores(head, recs)
     for r in recs:
