@@ -459,6 +459,7 @@ def audit_documents(
                if alignment is not None and scores is not None and config.qe and link.relation == "translation"
                and not link.mismatch]
     qe_results = qe_batch(qe_jobs, config) if qe_jobs else {}
+    text_findings: dict[str, list[Finding]] = {}  # source-less findings of same-language copies, for the verdict
     for n, (d, link, source, alignment, scores) in enumerate(prepared):
         qe_findings: list[Finding] = []
         # A declared source that does not look like this article's source (an unrelated
@@ -481,12 +482,17 @@ def audit_documents(
             cluster = ()
         findings = run_checks(d, source=None if mismatch else source, alignment=None if mismatch else alignment,
                               cluster=cluster, config=config, extra=qe_findings)
+        if source is not None and not mismatch and link.relation not in ("translation", "round_trip"):
+            # A same-language copy is judged from its text alone: what its comparison with
+            # the original found (cuts, additions, changed negations) is editing, not MT,
+            # and the text-only model was trained and calibrated on source-less findings.
+            text_findings[d.id] = run_checks(d, source=None, alignment=None, cluster=cluster, config=config)
         results.append(DocumentResult(doc=d, link=link, alignment=alignment, scores=scores, findings=findings))
         tick("check", n + 1, len(seg))
 
     from .verdict import judge
 
-    results = [replace(r, verdict=_judge(r, by_id, judge)) for r in results]
+    results = [replace(r, verdict=_judge(r, by_id, judge, text_findings.get(r.doc.id))) for r in results]
     extractors = sorted({d.extractor for d in docs if d.extractor})
     if isinstance(semantic, _LazyEmbedder) and semantic._encoder is not None:  # a round-trip test ran
         pair_encoders.used.setdefault(semantic._encoder.name, semantic._encoder)
@@ -494,16 +500,18 @@ def audit_documents(
     return AuditResult(tuple(results), tuple(errors), signature(config, pair_encoders, extractors=extractors))
 
 
-def _judge(r: DocumentResult, by_id, judge):
+def _judge(r: DocumentResult, by_id, judge, text_findings: list[Finding] | None = None):
     """The verdict; against a declared source that does not match, judged from the text.
 
     The with-source verdict reads the alignment's regularity, which against an
     unrelated text measures nothing, so the article is judged as if it had no source and
-    the mismatch is the first reason and the first evidence line.
+    the mismatch is the first reason and the first evidence line. ``text_findings``
+    (a same-language copy's findings without its source) replace the findings for the
+    text-only verdict; the report keeps all of them.
     """
     mismatch = r.link.mismatch if r.link is not None else None
     if mismatch is None:
-        return judge(r, by_id)
+        return judge(replace(r, findings=tuple(text_findings)) if text_findings is not None else r, by_id)
     v = judge(replace(r, link=None, alignment=None, scores=None), by_id)
     note = mismatch[0].upper() + mismatch[1:] + "; judged from its text alone"
     return replace(v, reasons=(note, *v.reasons),

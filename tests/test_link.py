@@ -6,7 +6,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from auditor.link import force_link, link_documents
+from auditor.link import LinkConfig, force_link, link_documents
 from auditor.link.shingles import candidate_pairs, containment, shingles
 from tests.helpers import seg_doc
 
@@ -124,3 +124,25 @@ def test_sibling_translations_link_to_the_original():
     assert links["b-es"].source_id == "z-en" and links["b-es"].relation == "translation"
     assert links["b-es"].evidence["direction"] in ("language prior", "hub")
     assert "z-en" not in links or links["z-en"].relation == "same_story"
+
+
+def test_one_shared_headline_is_not_a_translation():
+    """A two-sentence foreign excerpt and an English article on the same story share their
+    headline-like first sentence and nothing else: not a translation (realpages: native
+    English pages were linked to a two-sentence Spanish wire). Both sentences matched: it is."""
+    e = np.eye(8)
+    es = ["El primer ministro dimite por la investigación.", "Dijo que no cometió ningún acto ilícito."]
+    native = [STORY[0], "He spoke to reporters outside his office in the capital on Tuesday evening.",
+              "Opposition leaders called for early elections within the next three months."]
+    literal = [STORY[0], STORY[1], STORY[2]]
+    other = 0.5 * e[1] + np.sqrt(0.75) * e[2]  # cosine 0.5 to the second Spanish sentence: below the match line
+    table = {STORY[0]: e[0], es[0]: e[0], STORY[1]: e[1], es[1]: e[1], STORY[2]: e[3],
+             native[1]: other, native[2]: other}
+    sp = seg_doc(es, lang="es", doc_id="es")
+    links = link_documents([sp, seg_doc(native, doc_id="en")], table_embed(dict(table)), encoder_name="use")
+    assert all(link.relation != "translation" for link in links.values()), links
+    one = link_documents([sp, seg_doc(native, doc_id="en")], table_embed(dict(table)), encoder_name="use",
+                         config=LinkConfig(translation_min_matches=1))  # the share alone would call it one
+    assert any(link.relation == "translation" for link in one.values()), one
+    links = link_documents([sp, seg_doc(literal, doc_id="en")], table_embed(dict(table)), encoder_name="use")
+    assert any(link.relation == "translation" for link in links.values()), links

@@ -50,6 +50,10 @@ class LinkConfig:
     edited_containment: float = 0.2  # one direction: a substantial copied share
     sentence_match: float | None = None  # cross-lingual sentence match (encoder default)
     translation_share: float = 0.5  # share of the shorter article's sentences matched
+    # ... and at least this many of them: a story's headline matches across languages in
+    # any two articles on it, so one matched sentence of a two-sentence excerpt is not a
+    # translation (realpages: native English pages linked to a 2-sentence Spanish wire)
+    translation_min_matches: int = 2
     same_story: float | None = None  # document similarity for "same story" (encoder default)
     lsh_above: int = 40  # use MinHash LSH for candidates above this many articles
     max_candidates: int = 8  # cross-lingual candidates examined per article
@@ -185,11 +189,11 @@ def link_documents(
                 pair_story_t = config.same_story if config.same_story is not None else pth["same_story"]
             if doc_sim >= pth["prefilter"]:
                 sims = ea @ eb.T
-                share_a = float((sims.max(axis=1) >= pair_sent_t).mean())
-                share_b = float((sims.max(axis=0) >= pair_sent_t).mean())
-                shorter = share_a if len(ea) <= len(eb) else share_b
+                hit_a, hit_b = sims.max(axis=1) >= pair_sent_t, sims.max(axis=0) >= pair_sent_t
+                share_a, share_b = float(hit_a.mean()), float(hit_b.mean())
+                shorter, matched = (share_a, int(hit_a.sum())) if len(ea) <= len(eb) else (share_b, int(hit_b.sum()))
                 ev.update(match_share_a=round(share_a, 4), match_share_b=round(share_b, 4))
-                if shorter >= config.translation_share:
+                if shorter >= config.translation_share and matched >= config.translation_min_matches:
                     relation, score = "translation", shorter
         if relation is None and doc_sim >= pair_story_t:
             relation, score = "same_story", doc_sim
