@@ -185,3 +185,20 @@ def test_apostrophe_typed_as_opening_quote_and_spaced_straight_quote_are_clean()
     doc = seg_doc(["Why didn‘t the man call the police?",
                    "He said \"you can see the evidence of it... \" and left."], sep="\n")
     assert _run(doc) == []
+
+
+def test_german_guillemets_face_the_other_way():
+    """German quotes »so« (» opens, « closes), Spanish and French «así»: neither is a stray
+    quote; a German quotation left open still is."""
+    de = seg_doc(["Zunächst berichtete der Rechercheverbund von NDR, WDR und »Süddeutscher Zeitung«, etwas später "
+                  "die »Welt am Sonntag« und der SPIEGEL.",
+                  "Die Behörde teilte mit, sie habe das Verfahren »wegen des Verdachts« eingestellt."], "de")
+    assert _run(de) == []
+    en = seg_doc(["Initially, the research network of NDR, WDR and »Süddeutsche Zeitung« reported, a little later "
+                  "the »Welt am Sonntag« and SPIEGEL."])
+    assert _run(en) == []
+    es = seg_doc(["El ministro dijo que «no hay otra salida» y que «el país lo sabe».", "La reunión terminó."], "es")
+    assert _run(es) == []
+    open_de = seg_doc(["Er sagte, »das Verfahren sei eingestellt worden, und die Behörde schwieg.",
+                       "Die »Welt am Sonntag« berichtete."], "de", sep="\n")
+    assert _rules(_run(open_de)) == ["unbalanced-quote"]

@@ -66,7 +66,7 @@ def sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """A cheap split of ``text[start:end]`` at [.!?] + space + capital/quote (for text-only rules)."""
     out = []
     s = start
-    for m in re.finditer(r"(?<=[.!?”\"’])\s+(?=[A-Z“\"‘«])", text[start:end]):
+    for m in re.finditer(r"(?<=[.!?”\"’])\s+(?=[A-Z“\"‘«»])", text[start:end]):
         e = start + m.start()
         prev = re.search(r"(\S+)$", text[s:e])
         if prev and re.fullmatch(r"(?:[A-Z]\.)+|[A-Z][a-z]{0,3}\.", prev.group(1)):
@@ -155,8 +155,27 @@ class _Open:
     char: str
 
 
+# Which side of each mark the quoted word touches: German »so« (an opening » before a
+# word, a closing « after one), Spanish «así» and French « ainsi » (« after a space or a
+# line start, » after a word and not before one).
+_GERMAN_GUILLEMETS = re.compile(r"»(?=\w)|(?<=\w)«")
+_ROMANCE_GUILLEMETS = re.compile(r"(?<!\w)«(?=\s?\w)|(?<=\w)\s?»(?!\w)")
+
+
+def oriented(text: str) -> str:
+    """``text`` with its guillemets as « opens and » closes. German (and Danish) quote
+    »so«: when a text's guillemets face that way more often than the Romance «así», they
+    are swapped, one character for one, so every position stays the same."""
+    if "»" not in text or "«" not in text:
+        return text
+    if len(_GERMAN_GUILLEMETS.findall(text)) <= len(_ROMANCE_GUILLEMETS.findall(text)):
+        return text
+    return text.translate(str.maketrans("«»", "»«"))
+
+
 def _quote_state(text: str, start: int, end: int) -> tuple[list[_Open], list[int]]:
     """Unclosed openers and unmatched closers of “ ” « » and ‘ ’ in a paragraph."""
+    text = oriented(text)
     opens: list[_Open] = []
     stray_close: list[int] = []
     singles: list[int] = []
@@ -198,6 +217,7 @@ def _double_events(text: str) -> list[tuple[int, str, bool]]:
     """
     out: list[tuple[int, str, bool]] = []
     german = False
+    text = oriented(text)
     for i, c in enumerate(text):
         if c == "„":
             german = True
@@ -447,7 +467,7 @@ def _lost_quotes(ctx: CheckContext) -> list[Finding]:
         para = next(((a, b) for a, b in paras if a <= seg.start < b), None)
         if para and _inside_quote(doc.text, para, seg.start, spans):
             continue
-        quoted = [next(g for g in m.groups() if g) for m in _QUOTATION.finditer(src)]
+        quoted = [next(g for g in m.groups() if g) for m in _QUOTATION.finditer(oriented(src))]
         quoted = [q for q in quoted if len(q.split()) >= 2]
         if not quoted:
             continue
