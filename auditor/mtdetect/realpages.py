@@ -20,13 +20,14 @@ from pathlib import Path
 from typing import Callable
 
 from .corpora import REALPAGES, realpages_records
-from .extract import cache_path
+from .extract import FEATURE_VERSION, cache_path
 
 CACHE_VERSION = "2"
 
 
 def _cache_file() -> Path:
-    return cache_path().parent / f"realpages-v{CACHE_VERSION}.jsonl"
+    # the records hold the detectors' findings, so a new feature version invalidates them too
+    return cache_path().parent / f"realpages-v{CACHE_VERSION}-f{FEATURE_VERSION}.jsonl"
 
 
 def audit_page(root: Path, rec: dict, with_source: bool, declared: bool = True):
