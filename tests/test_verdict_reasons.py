@@ -118,3 +118,18 @@ def test_punctuation_only_spans_are_not_quoted_empty():
     assert "‘talks. about’" in text and "‘deal. with’" in text
     only_marks = plain.tell_reasons([breaks[1]], TELL_DETECTORS, None)
     assert all("‘’" not in r for _, r in only_marks)
+
+
+def test_a_regular_translation_judged_human_is_not_argued_as_machine_output():
+    """'sentence-for-sentence rendering' argues for MT; under a human-translation verdict the
+    relation is stated as a fact and the model's reading, which decided it, is given."""
+    mt = plain.top_reasons(relation="translation", source_language="de", regular=True, findings=(),
+                           detectors=TELL_DETECTORS, p_model=0.45, machine=True)
+    human = plain.top_reasons(relation="translation", source_language="de", regular=True, findings=(),
+                              detectors=TELL_DETECTORS, p_model=0.45, machine=False)
+    assert mt[0] == "sentence-for-sentence rendering of the German original"
+    assert human[0] == "a sentence-for-sentence translation of the German original"
+    assert "the wording alone does not decide it" in human and "the wording alone does not decide it" not in mt
+    rt = plain.top_reasons(relation="round_trip", source_language="en", regular=True, findings=(),
+                           detectors=TELL_DETECTORS, p_model=0.1, machine=False)
+    assert rt[0] == "the same sentences as another article in the set, in other words"

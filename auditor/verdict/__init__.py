@@ -247,7 +247,8 @@ def judge(result: DocumentResult, docs: dict[str, SegmentedDocument]) -> Verdict
     relation = link.relation if link is not None and link.relation != "same_story" else None
     why = plain.top_reasons(relation=relation, source_language=source.language if source is not None else None,
                             regular=regular, findings=result.findings, detectors=TELL_DETECTORS,
-                            p_model=_sigmoid(learned[0]) if learned is not None else None)
+                            p_model=_sigmoid(learned[0]) if learned is not None else None,
+                            machine=label == "machine_translation")
     p_model = round(_sigmoid(learned[0]), 4) if learned is not None else None
     terms = _moved_by(tells, reg if cross else 0.0, cross=cross, round_trip=round_trip) if learned is not None else ()
     return Verdict(label=label, p_machine_translation=p, evidence=tuple(evidence), mode=mode, reasons=why,

@@ -112,11 +112,19 @@ def tell_reasons(findings: Sequence[Finding], detectors: Iterable[str], source_l
     return sorted(out, key=lambda wr: -wr[0])
 
 
-def relation_reason(relation: str | None, source_language: str | None, regular: bool) -> str | None:
+def relation_reason(relation: str | None, source_language: str | None, regular: bool,
+                    machine: bool | None = None) -> str | None:
+    """The relation in plain words. ``machine`` False (the verdict is not machine
+    translation): a regular translation or a round trip is stated as a fact, not in the
+    words that argue for machine output."""
     rel = templates()["relation"]
     if relation == "translation":
         key = "translation_regular" if regular else "translation_irregular"
+        if regular and machine is False:
+            key = "translation_regular_human"
         return rel[key].format(source_language=language_name(source_language))
+    if relation == "round_trip" and machine is False:
+        return rel["round_trip_human"]
     return rel.get(relation or "")
 
 
@@ -133,11 +141,15 @@ def model_reason(p_model: float | None) -> tuple[str, bool] | None:
 
 
 def top_reasons(*, relation: str | None, source_language: str | None, regular: bool,
-                findings: Sequence[Finding], detectors: Iterable[str], p_model: float | None) -> tuple[str, ...]:
-    """At most ``max_reasons`` reasons: the relation, the weightiest tells, the model's reading."""
+                findings: Sequence[Finding], detectors: Iterable[str], p_model: float | None,
+                machine: bool | None = None) -> tuple[str, ...]:
+    """At most ``max_reasons`` reasons: the relation, the weightiest tells, the model's reading.
+
+    ``machine``: whether the verdict is machine translation. When a sentence-for-sentence
+    relation is judged not to be, the model's reading is what decided, so it is given."""
     t = templates()
     reasons: list[str] = []
-    rel = relation_reason(relation, source_language, regular)
+    rel = relation_reason(relation, source_language, regular, machine)
     if rel:
         reasons.append(rel)
     tells = tell_reasons(findings, detectors, source_language if relation == "translation" else None)
@@ -145,6 +157,7 @@ def top_reasons(*, relation: str | None, source_language: str | None, regular: b
     model = model_reason(p_model)
     if not tells:
         reasons.append(t["no_tells"])
-    if model is not None and (model[1] or len(reasons) < 2):
+    decided_by_model = machine is False and relation in ("translation", "round_trip") and regular
+    if model is not None and (model[1] or len(reasons) < 2 or decided_by_model):
         reasons.append(model[0])
     return tuple(reasons[: t["max_reasons"]])
