@@ -437,3 +437,20 @@ def test_ci_example_workflow() -> None:
     assert "auditor check drafts/*.txt --format sarif > auditor.sarif" in runs
     assert "--format junit" in runs and "torch==2.13.0" in runs
     assert any(s.get("uses", "").startswith("github/codeql-action/upload-sarif") for s in steps)
+
+
+def test_max_p_mt_without_a_probability_says_it_did_not_run(clean_result: AuditResult) -> None:
+    """A verdict with no probability (not assessed) is not a low probability: the gate
+    passes it but says max-p-mt was not checked, with the verdict's reason."""
+    reason = "machine-translation detection against a source is trained for translations into English; x"
+    docs = tuple(
+        replace(d, verdict=replace(d.verdict, label="not_assessed", p_machine_translation=None, reasons=(reason,)))
+        if d.id == "worldys-004" else d
+        for d in clean_result.documents
+    )
+    res = replace(clean_result, documents=docs)
+    g7 = finding_of(clean_result, "worldys-004", "Group of Seven")
+    out = evaluate(res, GateConfig(fail_on="critical", max_p_mt=0.5, accept=(Accepted(g7.id, "ok"),)))
+    assert ("max-p-mt", reason) in out.not_checked["worldys-004"]
+    assert any(n.endswith(f"max-p-mt not checked: {reason}") for n in out.notes)
+    assert not any("machine-translation probability" in r and "worldys-004" in r for r in out.reasons)

@@ -87,3 +87,22 @@ def test_declared_language_outside_scope_is_not_assessed():
     res = audit_documents([doc], AuditConfig(qe=False, link=False, lang="it"))
     v = res.documents[0].verdict
     assert v.label == "not_assessed" and v.reasons[0].endswith("this article is Italian")
+
+
+def test_translation_into_another_language_is_not_assessed_with_the_reason():
+    """The with-source model was trained on translations into English; a German
+    translation of an English original gets no number (it would call Bergamot's
+    Portuguese 'human translation' 49 times out of 49), and says why."""
+    res = audit_documents(_docs(dated=True), AuditConfig(qe=False), pairs=[("hamburg_de", "hamburg_en")])
+    de = res.by_id("hamburg_de")
+    assert de.link is not None and de.link.relation == "translation" and de.link.source_id == "hamburg_en"
+    v = de.verdict
+    assert v.label == "not_assessed" and v.p_machine_translation is None and v.mode == "with_source"
+    want = ("machine-translation detection against a source is trained for translations into English; "
+            "this article translates the English original into German")
+    assert v.reasons == (want,) and any("translation of hamburg_en" in e for e in v.evidence)
+    data = to_json(res)
+    jsonschema.Draft202012Validator(load_schema()).validate(data)
+    buf = io.StringIO()
+    render_terminal(res, Console(file=buf, width=200, color_system=None, force_terminal=False))
+    assert want in buf.getvalue()

@@ -150,6 +150,11 @@ def evaluate(result: AuditResult, config: GateConfig) -> GateOutcome:
         p_mt = d.verdict.p_machine_translation if d.verdict is not None else None
         if config.max_p_mt is not None and p_mt is not None and p_mt > config.max_p_mt:
             mine.append(f"machine-translation probability {_fmt(p_mt)} above the maximum {_fmt(config.max_p_mt)}")
+        elif config.max_p_mt is not None and p_mt is None and d.verdict is not None:
+            # not assessed (a language or a direction the detector was not trained on): said, not passed silently
+            why = d.verdict.reasons[0] if d.verdict.reasons else "no machine-translation probability"
+            not_checked.setdefault(d.id, []).append(("max-p-mt", why))
+            notes.append(f"{document_label(d, names)}: max-p-mt not checked: {why}")
         if mine:
             doc_reasons[d.id] = mine
             labels[d.id] = document_label(d, names)

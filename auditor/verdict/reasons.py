@@ -45,6 +45,13 @@ def not_assessed_reason(language: str | None, trained: Sequence[str]) -> str:
                                     language=language_name(language))
 
 
+def not_assessed_with_source_reason(language: str | None, trained: Sequence[str], source_language: str | None) -> str:
+    t = templates()
+    return t["not_assessed_with_source"].format(trained=" and ".join(language_name(c) for c in trained),
+                                                language=language_name(language),
+                                                source_language=language_name(source_language))
+
+
 def _quote(text: str, max_words: int) -> str | None:
     """The finding's words in quotes, or None when the span holds only punctuation
     (a doubled period, a stray mark): quoting ‘’ tells an editor nothing."""
