@@ -166,26 +166,25 @@ def _moved_by(tells: float, regularity: float, *, cross: bool, round_trip: bool)
     return tuple(terms)
 
 
-def text_only_languages() -> tuple[str, ...]:
-    """Languages the text-only model covers (the detector's metadata, else English)."""
+def _meta_languages(key: str, default: tuple[str, ...]) -> tuple[str, ...]:
+    """A language list from the detector's metadata, else ``default``."""
     from ..mtdetect import DetectorUnavailable, load_detector
 
     try:
-        langs = load_detector().meta.get("text_only_languages")
+        langs = load_detector().meta.get(key)
     except DetectorUnavailable:
         langs = None
-    return tuple(langs) if langs else TEXT_ONLY_LANGUAGES
+    return tuple(langs) if langs else default
+
+
+def text_only_languages() -> tuple[str, ...]:
+    """Languages the text-only model covers (the detector's metadata, else English)."""
+    return _meta_languages("text_only_languages", TEXT_ONLY_LANGUAGES)
 
 
 def with_source_languages() -> tuple[str, ...]:
     """Target languages the with-source model was trained on (the detector's metadata, else English)."""
-    from ..mtdetect import DetectorUnavailable, load_detector
-
-    try:
-        langs = load_detector().meta.get("with_source_languages")
-    except DetectorUnavailable:
-        langs = None
-    return tuple(langs) if langs else WITH_SOURCE_LANGUAGES
+    return _meta_languages("with_source_languages", WITH_SOURCE_LANGUAGES)
 
 
 def text_only_prior() -> float:
