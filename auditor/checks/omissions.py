@@ -40,6 +40,7 @@ def run(ctx: CheckContext) -> list[Finding]:
     translation = source.language != doc.language
     out: list[Finding] = []
     pairs = list(alignment.pairs)
+    linked = [j for j, q in enumerate(pairs) if q.source and q.reprint]  # beads with both sides
     k = 0
     while k < len(pairs):
         p = pairs[k]
@@ -84,16 +85,16 @@ def run(ctx: CheckContext) -> list[Finding]:
             while k < len(pairs) and pairs[k].reprint and not pairs[k].source:
                 run_rep.extend(pairs[k].reprint)
                 k += 1
-            out.append(_addition(doc, sorted(run_rep), translation, edge=_edge(pairs, first, k)))
+            out.append(_addition(doc, sorted(run_rep), translation, edge=_edge(linked, first, k)))
             continue
         k += 1
     return out
 
 
-def _edge(pairs: list, first: int, stop: int) -> str | None:
-    """"before"/"after" when a run of added sentences lies outside every aligned bead (the
-    source given may be an excerpt of what the reprint renders), else None."""
-    linked = [j for j, q in enumerate(pairs) if q.source and q.reprint]
+def _edge(linked: list[int], first: int, stop: int) -> str | None:
+    """"before"/"after" when the run of added sentences in beads ``first:stop`` lies outside
+    every aligned bead (``linked``: their indices; the source given may be an excerpt of
+    what the reprint renders), else None."""
     if not linked:
         return None
     if stop <= linked[0]:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ..types import Finding, SegmentedDocument
 from .base import CheckContext, make_finding
@@ -162,10 +163,12 @@ _GERMAN_GUILLEMETS = re.compile(r"»(?=\w)|(?<=\w)«")
 _ROMANCE_GUILLEMETS = re.compile(r"(?<!\w)«(?=\s?\w)|(?<=\w)\s?»(?!\w)")
 
 
+@lru_cache(maxsize=16)
 def oriented(text: str) -> str:
     """``text`` with its guillemets as « opens and » closes. German (and Danish) quote
     »so«: when a text's guillemets face that way more often than the Romance «así», they
-    are swapped, one character for one, so every position stays the same."""
+    are swapped, one character for one, so every position stays the same. Memoised: the
+    per-paragraph quote scans ask for the same whole document once per paragraph."""
     if "»" not in text or "«" not in text:
         return text
     if len(_GERMAN_GUILLEMETS.findall(text)) <= len(_ROMANCE_GUILLEMETS.findall(text)):
