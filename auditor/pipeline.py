@@ -29,6 +29,7 @@ DETECTORS: tuple[str, ...] = (
     "numbers",
     "terminology",
     "entities",
+    "pronouns",
     "punctuation",
     "spelling",
     "untranslated",

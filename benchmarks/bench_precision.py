@@ -154,6 +154,9 @@ def main() -> None:
     ap.add_argument("--qe", action="store_true", help="also the with-source set with QE v2's findings")
     ap.add_argument("--qe-threshold", type=float, default=None, help="QE v2 word threshold (default: the model's)")
     ap.add_argument("--qe-only", action="store_true", help="only the with-source set with QE v2 (implies --qe)")
+    ap.add_argument("--ntrex-pairs", action="store_true",
+                    help="also NTREX's human translations of the QE dev/test documents beside their English "
+                         "originals, rules only (the Latin-script pairs: es/fr/de/pt <-> en)")
     args = ap.parse_args()
     args.qe = args.qe or args.qe_only
     if args.qe_threshold is not None:
@@ -178,6 +181,13 @@ def main() -> None:
     n, c, s = run(wmt_sets(args.window, lim_windows, with_source=True), "WMT22 references with source")
     rows.append(("WMT22 refs (de/ja/ru/zh), with source", n, c))
     shown += s
+    if args.ntrex_pairs:
+        for split in ("dev", "test"):
+            for into_en in (True, False):
+                label = f"NTREX {split}, {'es/fr/de/pt -> en' if into_en else 'en -> es/fr/de/pt'}, rules"
+                n, c, s = run(ntrex_pairs(split, into_en), label)
+                rows.append((label, n, c))
+                shown += s
     if args.qe:
         return _qe_rows(args, lim_windows, rows, shown)
     _print(args, rows, shown)

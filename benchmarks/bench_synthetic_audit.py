@@ -91,8 +91,9 @@ def _names(source_text: str | None, gold: set[str]) -> bool:
     return bool(got & gold) and len(got) <= max(6, 3 * len(gold))
 
 
-def score(d: dict, starts: list[int], findings, tally: dict) -> None:
-    """Add one document's errors and findings to ``tally`` (per pair and overall)."""
+def score(d: dict, starts: list[int], findings, tally: dict, misses: list | None = None) -> None:
+    """Add one document's errors and findings to ``tally`` (per pair and overall); a missed
+    error is appended to ``misses`` (when given) with its sentence and true spans."""
     keys = (d["pair"], "all")
     hit_ids: set[int] = set()
     for r, off in zip(d["records"], starts):
@@ -105,6 +106,12 @@ def score(d: dict, starts: list[int], findings, tally: dict) -> None:
             hit_ids |= {id(f) for f in hs}
             gold = _words(" ".join(r["src"][a:b] for a, b in e["src"])) if e["src"] else set()
             named = bool(gold) and any(_names(f.source_text, gold) for f in hs)
+            if misses is not None and (not hs or (gold and not named)):
+                misses.append({"pair": d["pair"], "doc": d["doc"], "type": e["type"], "detected": bool(hs),
+                               "mt": [r["mt"][a:b] for a, b in e["mt"]],
+                               "src": [r["src"][a:b] for a, b in e["src"]] if e["src"] else [],
+                               "mt_sentence": r["mt"], "src_sentence": r["src"],
+                               "findings": [[f.detector, f.category, f.text, f.source_text] for f in hs]})
             for key in keys:
                 t = tally[key]
                 t["errors"] += 1
@@ -117,6 +124,12 @@ def score(d: dict, starts: list[int], findings, tally: dict) -> None:
                 t[f"type_found:{e['type']}"] += bool(hs)
                 for det in {f.detector for f in hs}:
                     t[f"det:{det}"] += 1
+    if misses is not None:
+        for f in findings:
+            if id(f) not in hit_ids:
+                misses.append({"pair": d["pair"], "doc": d["doc"], "type": "false_alarm", "detector": f.detector,
+                               "category": f.category, "mt": [f.text], "src": [f.source_text or ""],
+                               "message": f.message})
     for key in keys:
         tally[key]["findings"] += len(findings)
         tally[key]["findings_on_errors"] += len(hit_ids)
@@ -128,6 +141,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--split", default="test", choices=("dev", "test"))
     ap.add_argument("--pairs", default=",".join(NTREX_PAIRS))
     ap.add_argument("--docs", type=int, default=None, help="only the first N documents (a quick run)")
+    ap.add_argument("--misses", type=Path, default=None,
+                    help="write each missed error (or error whose source words were not found), and each finding on no "
+                         "error, here, one JSON per line")
     args = ap.parse_args(argv)
     from auditor.pipeline import AuditConfig, compare_pairs
 
@@ -138,6 +154,7 @@ def main(argv: list[str] | None = None) -> int:
     docs = documents(path, args.pairs.split(","), args.docs)
     t0 = time.perf_counter()
     tally: dict[str, Counter] = defaultdict(Counter)
+    misses: list[dict] | None = [] if args.misses else None
     with tempfile.TemporaryDirectory() as tmp:
         files = [write_pair(d, Path(tmp), k) for k, d in enumerate(docs)]
         result = compare_pairs([(s, m) for s, m, _ in files], AuditConfig(segmented=True),
@@ -148,7 +165,9 @@ def main(argv: list[str] | None = None) -> int:
             if dr is None:
                 print(f"error: {d['doc']} {d['pair']} was not audited", file=sys.stderr)
                 return 1
-            score(d, starts, list(dr.findings), tally)
+            score(d, starts, list(dr.findings), tally, misses)
+    if args.misses:
+        args.misses.write_text("".join(json.dumps(m, ensure_ascii=False) + "\n" for m in misses), encoding="utf-8")
     print(f"\nSynthetic errors in the NTREX {args.split} documents through the whole audit "
           f"({len(docs)} document pairs, {time.perf_counter() - t0:.0f} s)\n")
     print("| pair | errors | found | findings | on an error | source found (all true spans) | (detected) |")

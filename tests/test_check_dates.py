@@ -116,9 +116,23 @@ def test_reprint_weekday_against_source_full_date():
     assert rules(found) == [("Monday", "major", "source-weekday")]
 
 
+def test_a_bare_month_the_source_names_differently():
+    found = check(["Biden said he would decide officially by October, the AP reported."],
+                  source=["Selon l’AP, Biden a déclaré qu’il prendrait une décision officielle d’ici janvier."],
+                  source_lang="fr")
+    assert rules(found) == [("October", "major", "source-month-name")]
+    assert found[0].source_text == "janvier"
+    # a name is not a month, and a full date stays the date rule's (one finding, not two)
+    assert check(["Theresa May spoke in June."], source=["Theresa May habló en junio."]) == []
+    found = check(["The meeting took place on July 18."], source=["La reunión tuvo lugar el 18 de junio."])
+    assert rules(found) == [("July 18", "major", "source-date")]
+
+
 @pytest.mark.parametrize(
     "reprint,source,lang",
     [
+        (["He will decide by January, the agency said."], ["Decidirá en enero, dijo la agencia."], "es"),
+        (["Between May and June, prices rose."], ["Entre junio y mayo subieron los precios."], "es"),
         (["The meeting took place on June 18."], ["La reunión tuvo lugar el 18 de junio."], "es"),
         (["They met on Sunday, June 18, 2023."], ["Se reunieron el domingo 18 de junio de 2023."], "es"),
         (["They met on Sunday."], ["Ils se sont rencontrés dimanche."], "fr"),

@@ -154,3 +154,18 @@ def test_amount_whose_currency_the_source_spells_unusually():
 ])
 def test_regrouped_or_converted_figures_are_not_flagged(reprint, source, lang):
     assert check([reprint], source=[source], source_lang=lang) == []
+
+
+@pytest.mark.parametrize("reprint,source,lang,want", [
+    (["More than 803 people have died."], ["Más de 800 personas murieron."], "es", ("803", "800")),
+    (["Turnout needs to be 52 percent plus one vote."], ["Die Wahlbeteiligung muss bei 50 Prozent plus einer Stimme liegen."],
+     "de", ("52 percent", "50 Prozent")),
+    (["She will run for president in 2021."], ["Ela vai candidatar-se à presidência em 2020."], "pt", ("2021", "2020")),
+])
+def test_a_finer_figure_than_the_source_is_a_change_not_rounding(reprint, source, lang, want):
+    found = check(reprint, source=source, source_lang=lang)
+    assert [(f.text, f.source_text, f.severity) for f in found] == [(*want, "major")]
+
+
+def test_a_rounder_figure_than_the_source_is_rounding():
+    assert check(["Almost 7,000 people were evacuated."], source=["Casi 6.950 personas fueron evacuadas."]) == []

@@ -22,7 +22,7 @@ import re
 from collections import Counter
 from dataclasses import replace
 
-from ..text.dates import LANGS, MONTH_NAMES, WEEKDAY_NAMES, DateMention, find_dates, weekday_of
+from ..text.dates import LANGS, MONTH_NAMES, WEEKDAY_NAMES, DateMention, bare_months, find_dates, weekday_of
 from ..text.dates_fallback import fallback_name, looks_dated, read_full_dates
 from ..types import Finding, Segment, SegmentedDocument
 from .base import CheckContext, make_finding
@@ -251,6 +251,31 @@ def _check_source(em: _Emitter, seg: Segment, mentions: list[DateMention], src_t
     _check_source_weekday(em, seg, mentions, src, src_year)
 
 
+def _check_source_month_names(em: _Emitter, seg: Segment, lang: str, src_text: str, src_lang: str) -> None:
+    """A month named alone ("by January", "en junio") that the aligned source names differently.
+
+    The date rules compare full dates and month-years; a bare month was not compared, so
+    "decide by October" for "d'ici janvier" passed. Only one month on each side may
+    disagree (a sentence naming several months may have been reordered)."""
+    dated = [(m.start, m.end) for m in find_dates(seg.text, lang) if m.has_day or m.year]
+    mine = [x for x in bare_months(seg.text, lang) if not any(a <= x[0] < b for a, b in dated)]
+    theirs = bare_months(src_text, src_lang)
+    if not mine or not theirs:
+        return
+    src_set, my_set = {m for _, _, m in theirs}, {m for _, _, m in mine}
+    extra = [x for x in mine if x[2] not in src_set]
+    missing = [x for x in theirs if x[2] not in my_set]
+    if len({m for *_, m in extra}) != 1 or len({m for *_, m in missing}) != 1:
+        return
+    s0, s1, s_month = missing[0]
+    for a, b, month in extra:
+        mention = DateMention(start=a, end=b, text=seg.text[a:b], lang=lang, form="month", month=month)
+        em.add(seg, mention, "major",
+               f"“{seg.text[a:b]}” is {MONTH_NAMES[month - 1]}, but the source sentence says "
+               f"“{src_text[s0:s1]}” ({MONTH_NAMES[s_month - 1]}).",
+               source_text=src_text[s0:s1], rule="source-month-name")
+
+
 def _implied_weekdays(mentions: list[DateMention], year: int | None) -> dict[int, DateMention]:
     """Weekdays a sentence names: explicit ones, else those of its full dates."""
     explicit = {m.weekday: m for m in mentions if m.weekday is not None and "name" not in m.flags}
@@ -350,10 +375,12 @@ def run(ctx: CheckContext) -> list[Finding]:
     for seg in doc.segments:
         lang = _lang(doc, seg)
         mentions = find_dates(seg.text, lang)
+        src_text = ctx.aligned_source_text(seg.index)
+        if src_text and src_lang in LANGS and lang in LANGS:
+            _check_source_month_names(em, seg, lang, src_text, src_lang)  # type: ignore[arg-type]
         if not mentions:
             continue
         _check_grammar(em, seg, mentions, year_hint or src_year)
-        src_text = ctx.aligned_source_text(seg.index)
         if src_text and src_lang:
             _check_source(em, seg, mentions, src_text, src_lang, year_hint, src_year)
         if lang == "en":

@@ -605,7 +605,10 @@ def _check_titles(ctx: CheckContext) -> list[Finding]:
 
 def run(ctx: CheckContext) -> list[Finding]:
     """All entity findings for ``ctx.doc`` (with source, cluster consensus, title drift)."""
+    from .name_swaps import check as name_swaps
+
     findings = _check_source_entities(ctx)
+    findings.extend(name_swaps(ctx, _NOT_NAMES, {(f.start, f.end) for f in findings}))
     taken = {(f.start, f.end) for f in findings}
     findings.extend(_check_cluster_events(ctx, taken))
     findings.extend(_check_titles(ctx))

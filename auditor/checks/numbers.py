@@ -146,13 +146,28 @@ def _check_leak_text_only(em: _Emitter, seg: Segment, quantities: list[Quantity]
                    value=q.value, thousands_reading=q.alternatives[0])
 
 
-def _matches(q: Quantity, others: list[Quantity]) -> bool:
+def _agree(rep: Quantity, src: Quantity) -> bool:
+    """Whether a reprint figure states the source figure of its kind.
+
+    Rounding goes one way only: a translation may write a rounder figure than its source
+    ("about 7,000" for "6.950") but not a finer one, so "803 people" for "800 personas"
+    and "52 percent" for "50 Prozent" are changes, not rounding. Years are exact."""
+    if not same_value(rep, src):
+        return False
+    exact = any(x == y for x in rep.readings for y in src.readings)
+    if rep.kind == "year":
+        return exact
+    return exact or rep.precision >= src.precision
+
+
+def _matches(q: Quantity, others: list[Quantity], reprint: bool = True) -> bool:
     """Whether some figure of the other side states the same amount: same kind up to
-    rounding, or any kind with an identical value (a count in one language may be
-    parsed as a duration in the other: "siete" ... "horas")."""
+    rounding (:func:`_agree`; ``reprint``: ``q`` is the reprint's figure), or any kind
+    with an identical value (a count in one language may be parsed as a duration in the
+    other: "siete" ... "horas")."""
     for o in others:
         if o.kind == q.kind:
-            if same_value(q, o):
+            if _agree(q, o) if reprint else _agree(o, q):
                 return True
         elif any(abs(a - b) <= 1e-9 * max(abs(a), abs(b), 1.0) for a in q.readings for b in o.readings):
             return True
@@ -191,7 +206,7 @@ def _check_source(em: _Emitter, seg: Segment, rep: list[Quantity], src: list[Qua
                        value=q.value, source_value=s.value)
     # 2. Value disagreements, kind by kind, after setting aside every agreeing figure.
     rep_left = [q for q in rep if not _matches(q, src)]
-    src_left = [s for s in src if not _matches(s, rep)]
+    src_left = [s for s in src if not _matches(s, rep, reprint=False)]
     pairs = []
     for kind in ("percent", "money", "duration", "count", "ordinal", "year"):
         r_kind = [q for q in rep_left if q.kind == kind]

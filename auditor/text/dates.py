@@ -308,6 +308,34 @@ def _is_name(text: str, start: int, end: int) -> bool:
     return word not in MONTH_NAMES and word.upper() != word
 
 
+@lru_cache(maxsize=16)
+def _bare_month_pattern(lang: str) -> re.Pattern[str]:
+    names = sorted({w for m in _MONTHS[lang] for w in m if f"{lang}:{w.lower()}" not in _MONTH_ABBREVS},
+                   key=len, reverse=True)
+    flags = 0 if lang == "en" else re.IGNORECASE
+    return re.compile(r"(?<![\w\-])(" + "|".join(re.escape(w) for w in names) + r")(?![\w\-])", flags)
+
+
+def bare_months(text: str, lang: str) -> list[tuple[int, int, int]]:
+    """Every full month name in ``text`` (``(start, end, month)``), dated or not: "by January", "en junio".
+
+    Abbreviations are left out ("Mar", "Jan" are names too); in English a month must be
+    capitalised, not open the sentence ("May I ...") and not follow a capitalised word
+    ("Theresa May", "Ash Wednesday" is a weekday's case)."""
+    lang = _lang(lang)
+    if lang not in _MONTHS:
+        return []
+    lower = {w.lower(): k + 1 for k, m in enumerate(_MONTHS[lang]) for w in m}
+    out = []
+    for m in _bare_month_pattern(lang).finditer(text):
+        if lang == "en":
+            before = text[:m.start()].rstrip()
+            if not before or before[-1] in ".!?\"“”" or re.search(r"[A-Z][\w’'-]*$", before):
+                continue
+        out.append((m.start(), m.end(), lower[m.group(1).lower()]))
+    return out
+
+
 def find_dates(text: str, lang: str) -> list[DateMention]:
     """Every date and weekday mention in ``text`` written in language ``lang``.
 

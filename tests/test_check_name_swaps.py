@@ -1,0 +1,67 @@
+"""Entity detector, names put in the wrong sentence (``auditor/checks/name_swaps.py``)."""
+
+from __future__ import annotations
+
+from auditor.checks import entities
+from auditor.checks.base import CheckContext
+from auditor.checks.name_swaps import same_name
+from tests.helpers import one_to_one, seg_doc
+
+SRC = ["Los ladrones robaron 26.750 dólares en Newport on the Levee.",
+       "El detective Dennis McCarthy escribió el comunicado.",
+       "La policía de Newport pide ayuda."]
+
+
+def _run(src_lines, rep_lines, src_lang="es"):
+    src = seg_doc(src_lines, src_lang, "src")
+    rep = seg_doc(rep_lines, "en", "rep")
+    fs = entities.run(CheckContext(doc=rep, source=src, alignment=one_to_one(src, rep)))
+    for f in fs:
+        assert rep.text[f.start:f.end] == f.text
+    return [f for f in fs if f.evidence.get("rule") == "source-name-swap"]
+
+
+def test_a_story_name_in_the_wrong_sentence_quotes_the_name_it_replaced():
+    fs = _run(SRC, ["Thieves stole $26,750 at McCarthy on the Levee.",
+                    "Detective Dennis McCarthy wrote the release.",
+                    "Newport police are asking for help."])
+    assert [(f.text, f.source_text, f.severity) for f in fs] == [("McCarthy", "Newport", "major")]
+    assert f"“Newport”" in fs[0].message
+
+
+def test_a_faithful_translation_is_clean():
+    assert _run(SRC, ["Thieves stole $26,750 at Newport on the Levee.",
+                      "Detective Dennis McCarthy wrote the release.",
+                      "Newport police are asking for help."]) == []
+
+
+def test_translated_place_names_are_not_swaps():
+    # "Alemania" / "Germany": neither document writes the other's form
+    src = ["Alemania y Francia firmaron el acuerdo en Berlín.", "Scholz habló con Macron en París."]
+    rep = ["Germany and France signed the deal in Berlin.", "Scholz spoke to Macron in Paris."]
+    assert _run(src, rep) == []
+
+
+def test_a_name_added_for_a_pronoun_is_not_a_swap():
+    src = ["Dijo que no firmaría.", "McCarthy llegó el lunes a Newport."]
+    rep = ["McCarthy said he would not sign.", "McCarthy arrived in Newport on Monday."]
+    assert _run(src, rep) == []
+
+
+def test_sources_in_another_script_are_not_compared():
+    src = ["Воры украли деньги в Ньюпорте.", "Детектив Деннис Маккарти написал отчёт.", "Полиция Ньюпорта просит помощи."]
+    rep = ["Thieves stole money at McCarthy.", "Detective Dennis McCarthy wrote the release.", "Newport police ask for help."]
+    assert _run(src, rep, "ru") == []
+
+
+def test_same_name_reads_inflections_and_keeps_short_names_apart():
+    assert same_name("sulawesis", "sulawesi")
+    assert same_name("molinaris", "molinari")
+    assert not same_name("ram", "rahm")
+    assert not same_name("palu", "peru")
+
+
+def test_another_part_of_the_same_full_name_is_not_a_swap():
+    src = ["A nova ama Giselle Maurice chegou em 2016.", "O casal disse que despedir Giselle foi lógico."]
+    rep = ["The new nanny, Giselle Maurice, arrived in 2016.", "The couple said firing Maurice was reasonable."]
+    assert _run(src, rep, "pt") == []
