@@ -54,10 +54,11 @@ def test_sources_in_another_script_are_not_compared():
     assert _run(src, rep, "ru") == []
 
 
-def test_same_name_reads_inflections_and_keeps_short_names_apart():
+def test_same_name_reads_inflections_and_spelling_variants_but_keeps_other_names_apart():
     assert same_name("sulawesis", "sulawesi")
     assert same_name("molinaris", "molinari")
-    assert not same_name("ram", "rahm")
+    assert same_name("ram", "rahm")  # one letter more, none changed
+    assert not same_name("paul", "saul")
     assert not same_name("palu", "peru")
 
 
@@ -65,3 +66,22 @@ def test_another_part_of_the_same_full_name_is_not_a_swap():
     src = ["A nova ama Giselle Maurice chegou em 2016.", "O casal disse que despedir Giselle foi lógico."]
     rep = ["The new nanny, Giselle Maurice, arrived in 2016.", "The couple said firing Maurice was reasonable."]
     assert _run(src, rep, "pt") == []
+
+
+def test_the_rest_of_a_name_and_an_acronym_of_the_source_name_are_not_swaps():
+    src = ["Trump habló con el Tribunal Supremo.", "Donald Trump llegó a Estados Unidos.", "USA Today lo publicó."]
+    rep = ["Donald Trump spoke to the Supreme Court.", "Donald Trump arrived in the United States.",
+           "USA Today published it."]
+    assert _run(src, rep) == []
+    src = ["Llegó a United States el lunes.", "La cadena USA Network lo emitió."]
+    rep = ["He arrived in the USA on Monday.", "The USA Network channel aired it."]
+    assert _run(src, rep) == []
+
+
+def test_the_replaced_name_must_be_one_the_reprint_writes_elsewhere():
+    # Measured: accepting any capitalised source word as the replaced name ("every mention
+    # of Sulawesi was swapped") flagged 30 names per 1,000 sentences of NTREX's human
+    # translations ("HIV" for "VIH", "China" for "Pékin"), so the reprint must write it.
+    src = ["Un terremoto sacudió la isla de Sulawesi el viernes.", "En la ciudad de Palu hubo un festival."]
+    rep = ["An earthquake hit the island of Palu on Friday.", "In the city of Palu there was a festival."]
+    assert _run(src, rep) == []

@@ -10,7 +10,7 @@ from auditor.pipeline import DETECTORS
 from tests.helpers import one_to_one, seg_doc
 
 
-def check(reprint, source, lang="en", source_lang="fr"):
+def check(reprint, source, lang="en", source_lang="es"):
     rep = seg_doc(reprint, lang, "rep")
     src = seg_doc(source, source_lang, "src")
     found = pronouns.run(CheckContext(rep, src, one_to_one(src, rep)))
@@ -24,7 +24,9 @@ def test_the_detector_runs_in_the_audit():
 
 
 @pytest.mark.parametrize("reprint,source,src_lang,lang,want", [
-    (["She died later in hospital."], ["Il est décédé plus tard à l’hôpital."], "fr", "en", [("She", "Il", "major")]),
+    (["She died later in hospital, after he had called."], ["Él murió más tarde en el hospital."], "es", "en",
+     []),  # both genders in the reprint: undecidable
+    (["She died later in hospital."], ["Ele morreu mais tarde, disse o irmão dele."], "pt", "en", [("She", "Ele", "major")]),
     (["He said he would think about it."], ["Ella dijo que lo pensaría."], "es", "en", [("He", "Ella", "major")]),
     (["Tränen füllten ihre Augen, als er erzählte."], ["Tears filled his eyes as he spoke."], "en", "de", []),
     (["Eu não sei o que aconteceu a ele."], ["I don't know what happened to her."], "en", "pt", [("ele", "her", "major")]),
@@ -35,20 +37,19 @@ def test_a_pronoun_of_the_other_gender_is_flagged(reprint, source, src_lang, lan
 
 @pytest.mark.parametrize("reprint,source,src_lang", [
     (["She is a great captain."], ["Es un gran capitán."], "es"),  # pro-drop: nothing to compare
-    (["He told her she had won."], ["Il lui a dit qu’elle avait gagné."], "fr"),  # both genders
-    (["She says there are two options."], ["Il y a deux options, dit-elle."], "fr"),  # impersonal "il"
-    (["She said it was time to go."], ["Il est temps de partir."], "fr"),
-    (["She said she was tired."], ["Elle a dit qu’elle était fatiguée."], "fr"),
+    (["He told her she had won."], ["Él le dijo a ella que había ganado."], "es"),  # both genders
+    (["She said she was tired."], ["Ella dijo que estaba cansada."], "es"),
+    # French is not judged: "elle" for la Corée du Nord, the impersonal "il était raisonnable"
+    (["His complaints were familiar."], ["Elle a réitéré ses reproches."], "fr"),
+    (["Firing her was reasonable."], ["Il était raisonnable de la licencier."], "fr"),
 ])
 def test_agreeing_or_undecidable_sentences_are_clean(reprint, source, src_lang):
     assert check(reprint, source, source_lang=src_lang) == []
 
 
-def test_elided_pronouns_are_read_and_extra_ones_are_not_flagged():
-    # "lorsqu’il" holds "il"; one source pronoun, so only the first of three is flagged
-    assert check(["When she arrived, she took her phone."], ["Lorsqu’il est arrivé, il a pris le téléphone."]) \
-        == [("she", "il", "major"), ("she", "il", "major")]
-    assert check(["She took her phone from her."], ["Il aurait pris le téléphone."]) == [("She", "Il", "major")]
+def test_only_as_many_pronouns_as_the_source_has_are_flagged():
+    # one source pronoun: the first of three is flagged ("she took her phone from her")
+    assert check(["She took her phone from her."], ["Él le quitó el teléfono."]) == [("She", "Él", "major")]
 
 
 def test_no_source_no_findings():

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from auditor.checks import untranslated
 from auditor.checks.base import CheckContext
 from auditor.types import Segment, SegmentedDocument
@@ -86,3 +88,38 @@ def test_headlines_and_product_names_misidentified_by_langdetect_are_clean():
     for k, lang in ((1, "it"), (2, "de"), (3, "id")):
         doc = _relabel(doc, k, lang, 0.99)
     assert _run(doc) == []
+
+
+# ----------------------------------------------------------- runs copied from the source
+
+
+def _copied(reprint, source, lang="es", source_lang="en"):
+    from auditor.checks.base import CheckContext
+    from tests.helpers import one_to_one, seg_doc
+
+    rep = seg_doc(reprint, lang, "rep")
+    src = seg_doc(source, source_lang, "src")
+    found = untranslated.run(CheckContext(rep, src, one_to_one(src, rep)))
+    return [(f.text, f.source_text, f.severity) for f in found if f.evidence.get("rule") == "copied-from-source"]
+
+
+def test_words_copied_from_the_source_are_untranslated():
+    assert _copied(["El conductor se preparaba para recargarlo con más deliver more money, escribió el detective."],
+                   ["The driver was preparing to deliver more money, the detective wrote."]) \
+        == [("deliver more money", "deliver more money", "minor")]
+
+
+@pytest.mark.parametrize("reprint,source", [
+    # names and institutions are kept by translators
+    (["La Government of Wales Act fue aprobada en 1998."], ["The Government of Wales Act was passed in 1998."]),
+    (["Vive en Palu desde 2010."], ["She has lived in Palu since 2010."]),
+    # a faithful translation shares no run
+    (["El conductor se preparaba para llevar más dinero."], ["The driver was preparing to deliver more money."]),
+])
+def test_names_and_faithful_translations_are_not_copied_runs(reprint, source):
+    assert _copied(reprint, source) == []
+
+
+def test_a_same_language_copy_has_no_copied_runs():
+    assert _copied(["The driver was preparing to deliver more money."],
+                   ["The driver was preparing to deliver more money."], lang="en") == []

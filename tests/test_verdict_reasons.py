@@ -133,3 +133,15 @@ def test_a_regular_translation_judged_human_is_not_argued_as_machine_output():
     rt = plain.top_reasons(relation="round_trip", source_language="en", regular=True, findings=(),
                            detectors=TELL_DETECTORS, p_model=0.1, machine=False)
     assert rt[0] == "the same sentences as another article in the set, in other words"
+
+
+def test_source_disagreements_are_not_called_garbled_or_drifted():
+    month = _finding("October", "dates", "accuracy/date", "“October” is October, but the source sentence says “enero”",
+                     rule="source-month-name")
+    name = _finding("McCarthy", "entities", "accuracy/entity", "“McCarthy” here, where the source sentence has “Newport”",
+                    rule="source-name-swap", start=30)
+    got = plain.top_reasons(relation="translation", source_language="es", regular=True, findings=[month, name],
+                            detectors=TELL_DETECTORS, p_model=0.5)
+    assert "a date does not match the original: ‘October’" in got
+    assert "a name stands where the original has another: ‘McCarthy’" in got
+    assert not any("garbled" in r or "drifted" in r for r in got)

@@ -1,10 +1,10 @@
 """Pronoun detector: a sentence whose pronouns changed gender in translation.
 
-A machine translation that loses track of who is who writes "she" for a man ("Il est
-décédé plus tard" -> "She died later") or "ihren" for "his". Agreement is checked
+A machine translation that loses track of who is who writes "she" for a man ("Él murió
+más tarde" -> "She died later") or "ela" for "him". Agreement is checked
 sentence by sentence against the aligned source, with the pronouns each language
 reserves for one gender (``models/text/pronouns.tsv``; ambiguous forms such as German
-"sie" or French "lui" are not in it). Deliberately narrow: a finding needs every gendered
+"sie" are not in it, nor French, whose "il" and "elle" stand for things as often). Deliberately narrow: a finding needs every gendered
 pronoun of the reprint sentence to name one gender and every one of its source sentence
 the other, so a sentence about a man and a woman, or a pro-drop source ("Es un gran
 capitán"), is never judged.
@@ -21,39 +21,26 @@ from .base import CheckContext, make_finding
 
 NAME = "pronouns"
 CATEGORY = "accuracy/mistranslation"
-_WORD = re.compile(r"[^\W\d_]+")  # apostrophes split: "lorsqu’il" holds "il"
+_WORD = re.compile(r"[^\W\d_]+")  # apostrophes split: "dell’ella" holds "ella"
 _GENDER = {"m": "a man", "f": "a woman"}
 
 
 @lru_cache(maxsize=1)
-def _tables() -> tuple[dict[str, dict[str, str]], dict[str, frozenset[str]]]:
-    """(lang -> {pronoun: gender}, lang -> words that make a masculine subject impersonal)."""
+def _tables() -> dict[str, dict[str, str]]:
+    """lang -> {pronoun: gender}."""
     genders: dict[str, dict[str, str]] = {}
-    impersonal: dict[str, frozenset[str]] = {}
-    for lang, cls, words in read_rows("pronouns.tsv", 3):
-        if cls == "impersonal":
-            impersonal[lang] = frozenset(w.replace("_", " ") for w in words.split())
-        else:
-            genders.setdefault(lang, {}).update({w: cls for w in words.split()})
-    return genders, impersonal
+    for lang, gender, words in read_rows("pronouns.tsv", 3):
+        genders.setdefault(lang, {}).update({w: gender for w in words.split()})
+    return genders
 
 
 def gendered(text: str, lang: str) -> list[tuple[int, int, str]]:
-    """(start, end, gender) of each single-gender pronoun of ``text``, impersonal uses left out."""
-    genders, impersonal = _tables()
-    table, imp = genders.get(lang), impersonal.get(lang, frozenset())
+    """(start, end, gender) of each single-gender pronoun of ``text``."""
+    table = _tables().get(lang)
     if not table:
         return []
-    out = []
-    for m in _WORD.finditer(text):
-        g = table.get(m.group(0).lower())
-        if g is None:
-            continue
-        after = text[m.end():m.end() + 12].lower()
-        if g == "m" and any(re.match(rf"\s+{re.escape(p)}\b", after) for p in imp):
-            continue  # "il y a", "il faut": nobody
-        out.append((m.start(), m.end(), g))
-    return out
+    return [(m.start(), m.end(), table[m.group(0).lower()]) for m in _WORD.finditer(text)
+            if m.group(0).lower() in table]
 
 
 def run(ctx: CheckContext) -> list[Finding]:
@@ -61,7 +48,7 @@ def run(ctx: CheckContext) -> list[Finding]:
     out: list[Finding] = []
     if ctx.source is None or ctx.alignment is None:
         return out
-    genders, _ = _tables()
+    genders = _tables()
     src_lang = ctx.source.language
     if src_lang not in genders:
         return out

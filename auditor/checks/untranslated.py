@@ -265,6 +265,10 @@ def run(ctx: CheckContext) -> list[Finding]:
                     detector=NAME, source_text=src, evidence={"rule": "phrase", "language": flang, "function_words": n},
                 ))
                 break
+    from .copied_runs import check as copied_runs
+
+    taken = [(f.start, f.end) for f in out]
+    out += [f for f in copied_runs(ctx) if not any(a < f.end and f.start < b for a, b in taken)]
     return _dedupe(out)
 
 
