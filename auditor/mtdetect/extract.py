@@ -25,7 +25,7 @@ from typing import Callable, Iterable, Iterator
 
 from .data import Example
 
-FEATURE_VERSION = "3"
+FEATURE_VERSION = "4"
 ENCODER = "use"
 
 
