@@ -225,7 +225,7 @@ def test_canciller_rendered_chancellor_with_source():
     assert len(found) == 1
     f = found[0]
     assert f.text == "chancellor" and f.severity == "major"
-    assert f.source_text == "El canciller chino, Qin Gang, recibió a Blinken."
+    assert f.source_text == "canciller"  # the source's own wording, not its whole sentence
     assert "canciller" in f.message and "foreign minister" in f.message
     assert f.evidence["source_term"] == "canciller"
 
@@ -381,3 +381,13 @@ def test_house_glossary_forbids_a_rendering_without_a_source(tmp_path):
     assert [f.text for f in found] == ["Fiscal Pact"]
     assert "tax agreement" in found[0].message and found[0].detector == "terminology"
     assert terminology.run(CheckContext(doc=doc)) == []
+
+
+def test_the_source_wording_is_quoted_as_written():
+    from auditor.checks.terminology import source_wording
+    from auditor.glossary import builtin_glossaries
+
+    terms = [t for t in builtin_glossaries("es", "en") if "canciller" in t.sources]
+    assert terms
+    assert source_wording(terms[0], "Der Text sagt: El Canciller chino, Qin Gang.") == "Canciller"
+    assert source_wording(terms[0], "Nada aquí.") is None

@@ -328,7 +328,7 @@ def _check_source_entities(ctx: CheckContext) -> list[Finding]:
                         f"a different {what}, so the reprint attributes the fact to the wrong body."
                     ),
                     detector=NAME,
-                    source_text=src,
+                    source_text=s.text,
                     evidence={"rule": "source-entity", "reprint_id": m.id, "source_id": s.id},
                 )
             )
@@ -402,7 +402,7 @@ def _check_source_people(ctx: CheckContext) -> list[Finding]:
                     f"“{src[ss:se]}” instead: the reprint may name the wrong person."
                 ),
                 detector=NAME,
-                source_text=src,
+                source_text=src[ss:se],
                 evidence={"rule": "source-person"},
             )
         )

@@ -26,6 +26,7 @@ so every rule demands positive evidence, not merely the presence of a word.
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import lru_cache
 
 from ..glossary import Glossary, Term, builtin_glossaries, fold, norm_lang
@@ -89,6 +90,25 @@ def _count_source(term: Term, folded: str) -> int:
     (``aktuell|aktuelle`` both match "aktuell") count once."""
     starts = {m.start() for alt in term.sources for m in _source_rx(alt).finditer(folded)}
     return len(starts)
+
+
+def source_wording(term: Term, text: str) -> str | None:
+    """The term as the source sentence writes it ("actualmente", "Canciller"), for the
+    finding to quote instead of the whole sentence. Folding changes lengths ("ß" -> "ss"),
+    so the folded text keeps, per character, the offset it came from."""
+    chars: list[str] = []
+    where: list[int] = []
+    for i, ch in enumerate(text):
+        folded = "".join(c for c in unicodedata.normalize("NFKD", ch.casefold()) if not unicodedata.combining(c))
+        for c in folded.replace("’", "'"):
+            chars.append(c)
+            where.append(i)
+    flat = "".join(chars)
+    for alt in term.sources:
+        m = _source_rx(alt).search(flat)
+        if m and m.end() > m.start():
+            return text[where[m.start()]:where[m.end() - 1] + 1]
+    return None
 
 
 def _has_marker(words: tuple[str, ...], folded: str) -> bool:
@@ -490,7 +510,7 @@ def _source_findings(ctx: CheckContext, glossary: Glossary) -> list[Finding]:
                                 f" here. {term.note}".strip()
                             ),
                             detector=NAME,
-                            source_text=src_text,
+                            source_text=source_wording(term, src_text) or src_text,
                             evidence={
                                 "source_term": shown,
                                 "expected": list(expected),
