@@ -32,6 +32,7 @@ DETECTORS: tuple[str, ...] = (
     "pronouns",
     "punctuation",
     "spelling",
+    "repeats",
     "untranslated",
     "omissions",
     "drift",

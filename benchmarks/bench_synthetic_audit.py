@@ -8,8 +8,8 @@ the source figure it replaced. Here each test document of each pair is rebuilt a
 files, one line per sentence (the English or foreign original; the same lines with the
 synthetic errors where a record has them), audited as ``auditor compare --segmented``
 does, and scored like ``bench_qe_v2``: an error is **found** when a finding overlaps its
-MT span (whole-sentence additions and omissions count only for omitted-clause errors,
-as in ``bench_realpages_spans``), and its **source found** when that finding quotes
+MT span (additions and omissions covering most of their sentence count only for
+omitted-clause errors, as in ``bench_realpages_spans``), and its **source found** when that finding quotes
 source wording that shares a word with the error's true source span (and is not a whole
 sentence: at most three times the span's words, or six).
 
@@ -91,6 +91,12 @@ def _names(source_text: str | None, gold: set[str]) -> bool:
     return bool(got & gold) and len(got) <= max(6, 3 * len(gold))
 
 
+def _whole_sentence(f, line: str, off: int) -> bool:
+    """An addition or omission finding that covers (most of) its sentence: a sentence with no
+    counterpart, not a located error. A repeated phrase (also an addition) is located."""
+    return f.category in WHOLE_SENTENCE and (f.end - f.start) >= 0.8 * max(len(line), 1)
+
+
 def score(d: dict, starts: list[int], findings, tally: dict, misses: list | None = None) -> None:
     """Add one document's errors and findings to ``tally`` (per pair and overall); a missed
     error is appended to ``misses`` (when given) with its sentence and true spans."""
@@ -102,7 +108,7 @@ def score(d: dict, starts: list[int], findings, tally: dict, misses: list | None
                 continue
             spans = [(a + off, b + off) for a, b in e["mt"]]
             hs = [f for f in findings if any(f.start < b and a < f.end for a, b in spans)
-                  and (f.category not in WHOLE_SENTENCE or e["type"] == "omission")]
+                  and (not _whole_sentence(f, r["mt"], off) or e["type"] == "omission")]
             hit_ids |= {id(f) for f in hs}
             gold = _words(" ".join(r["src"][a:b] for a, b in e["src"])) if e["src"] else set()
             named = bool(gold) and any(_names(f.source_text, gold) for f in hs)
