@@ -25,7 +25,7 @@ from typing import Callable, Iterable, Iterator
 
 from .data import Example
 
-FEATURE_VERSION = "4"
+FEATURE_VERSION = "5"
 ENCODER = "use"
 
 
