@@ -44,3 +44,15 @@ def lines_doc(path: str, lang: str = "en", doc_id: str | None = None) -> Segment
     did = doc_id or Path(path).stem
     doc = Document(id=did, path=str(path), text=text, language=lang)
     return SegmentedDocument(doc, tuple(segs), lang, 1.0)
+
+
+def check_context(sentences: list[str], lang: str = "en", source: list[str] | None = None,
+                  source_lang: str = "es"):
+    """(reprint, CheckContext) for a detector test: the sentences, with their source aligned one to one."""
+    from auditor.checks.base import CheckContext
+
+    doc = seg_doc(sentences, lang, "rep")
+    if source is None:
+        return doc, CheckContext(doc)
+    src = seg_doc(source, source_lang, "src")
+    return doc, CheckContext(doc, src, one_to_one(src, doc))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from auditor.checks import entities
 from auditor.checks.base import CheckContext
 from auditor.checks.name_swaps import same_name
@@ -29,25 +31,6 @@ def test_a_story_name_in_the_wrong_sentence_quotes_the_name_it_replaced():
     assert f"“Newport”" in fs[0].message
 
 
-def test_a_faithful_translation_is_clean():
-    assert _run(SRC, ["Thieves stole $26,750 at Newport on the Levee.",
-                      "Detective Dennis McCarthy wrote the release.",
-                      "Newport police are asking for help."]) == []
-
-
-def test_translated_place_names_are_not_swaps():
-    # "Alemania" / "Germany": neither document writes the other's form
-    src = ["Alemania y Francia firmaron el acuerdo en Berlín.", "Scholz habló con Macron en París."]
-    rep = ["Germany and France signed the deal in Berlin.", "Scholz spoke to Macron in Paris."]
-    assert _run(src, rep) == []
-
-
-def test_a_name_added_for_a_pronoun_is_not_a_swap():
-    src = ["Dijo que no firmaría.", "McCarthy llegó el lunes a Newport."]
-    rep = ["McCarthy said he would not sign.", "McCarthy arrived in Newport on Monday."]
-    assert _run(src, rep) == []
-
-
 def test_sources_in_another_script_are_not_compared():
     src = ["Воры украли деньги в Ньюпорте.", "Детектив Деннис Маккарти написал отчёт.", "Полиция Ньюпорта просит помощи."]
     rep = ["Thieves stole money at McCarthy.", "Detective Dennis McCarthy wrote the release.", "Newport police ask for help."]
@@ -62,26 +45,31 @@ def test_same_name_reads_inflections_and_spelling_variants_but_keeps_other_names
     assert not same_name("palu", "peru")
 
 
-def test_another_part_of_the_same_full_name_is_not_a_swap():
-    src = ["A nova ama Giselle Maurice chegou em 2016.", "O casal disse que despedir Giselle foi lógico."]
-    rep = ["The new nanny, Giselle Maurice, arrived in 2016.", "The couple said firing Maurice was reasonable."]
-    assert _run(src, rep, "pt") == []
-
-
-def test_the_rest_of_a_name_and_an_acronym_of_the_source_name_are_not_swaps():
-    src = ["Trump habló con el Tribunal Supremo.", "Donald Trump llegó a Estados Unidos.", "USA Today lo publicó."]
-    rep = ["Donald Trump spoke to the Supreme Court.", "Donald Trump arrived in the United States.",
-           "USA Today published it."]
-    assert _run(src, rep) == []
-    src = ["Llegó a United States el lunes.", "La cadena USA Network lo emitió."]
-    rep = ["He arrived in the USA on Monday.", "The USA Network channel aired it."]
-    assert _run(src, rep) == []
-
-
-def test_the_replaced_name_must_be_one_the_reprint_writes_elsewhere():
+@pytest.mark.parametrize("src,rep", [
+    # a faithful translation
+    (SRC, ["Thieves stole $26,750 at Newport on the Levee.", "Detective Dennis McCarthy wrote the release.",
+           "Newport police are asking for help."]),
+    # "Alemania" / "Germany": neither document writes the other's form
+    (["Alemania y Francia firmaron el acuerdo en Berlín.", "Scholz habló con Macron en París."],
+     ["Germany and France signed the deal in Berlin.", "Scholz spoke to Macron in Paris."]),
+    # a name added for a pronoun
+    (["Dijo que no firmaría.", "McCarthy llegó el lunes a Newport."],
+     ["McCarthy said he would not sign.", "McCarthy arrived in Newport on Monday."]),
+    # another part of one of the source's full names
+    (["A nova ama Giselle Maurice chegou em 2016.", "O casal disse que despedir Giselle foi lógico."],
+     ["The new nanny, Giselle Maurice, arrived in 2016.", "The couple said firing Maurice was reasonable."]),
+    # the rest of a name the source sentence writes alone
+    (["Trump habló con el Tribunal Supremo.", "Donald Trump llegó a Estados Unidos.", "USA Today lo publicó."],
+     ["Donald Trump spoke to the Supreme Court.", "Donald Trump arrived in the United States.",
+      "USA Today published it."]),
+    # an acronym of the source name
+    (["Llegó a United States el lunes.", "La cadena USA Network lo emitió."],
+     ["He arrived in the USA on Monday.", "The USA Network channel aired it."]),
     # Measured: accepting any capitalised source word as the replaced name ("every mention
     # of Sulawesi was swapped") flagged 30 names per 1,000 sentences of NTREX's human
     # translations ("HIV" for "VIH", "China" for "Pékin"), so the reprint must write it.
-    src = ["Un terremoto sacudió la isla de Sulawesi el viernes.", "En la ciudad de Palu hubo un festival."]
-    rep = ["An earthquake hit the island of Palu on Friday.", "In the city of Palu there was a festival."]
+    (["Un terremoto sacudió la isla de Sulawesi el viernes.", "En la ciudad de Palu hubo un festival."],
+     ["An earthquake hit the island of Palu on Friday.", "In the city of Palu there was a festival."]),
+])
+def test_names_that_are_not_swaps(src, rep):
     assert _run(src, rep) == []

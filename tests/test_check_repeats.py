@@ -5,18 +5,12 @@ from __future__ import annotations
 import pytest
 
 from auditor.checks import repeats
-from auditor.checks.base import CheckContext
 from auditor.pipeline import DETECTORS
-from tests.helpers import one_to_one, seg_doc
+from tests.helpers import check_context
 
 
 def check(sentences, source=None, lang="en", source_lang="es"):
-    doc = seg_doc(sentences, lang, "rep")
-    if source is None:
-        ctx = CheckContext(doc)
-    else:
-        src = seg_doc(source, source_lang, "src")
-        ctx = CheckContext(doc, src, one_to_one(src, doc))
+    doc, ctx = check_context(sentences, lang, source, source_lang)
     found = repeats.run(ctx)
     for f in found:
         assert doc.text[f.start:f.end] == f.text and f.detector == "repeats" and f.severity == "minor"
