@@ -36,15 +36,22 @@ _WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 def copied_runs(text: str, src: str) -> list[tuple[int, int]]:
     """Spans of ``text`` that are lowercase runs of two or more words copied from ``src`` in order."""
     sw = [w.lower() for w in _WORD.findall(src)]
-    grams = {tuple(sw[i:i + n]) for n in range(2, MAX_RUN + 1) for i in range(len(sw) - n + 1)}
+    pairs = {(a, b) for a, b in zip(sw, sw[1:])}
     toks = list(_WORD.finditer(text))
+    low = [t.group(0).lower() for t in toks]
+    grams: set[tuple[str, ...]] | None = None
     out: list[tuple[int, int]] = []
     i = 0
     while i < len(toks):
+        if i + 1 >= len(toks) or (low[i], low[i + 1]) not in pairs:
+            i += 1  # no copied word pair starts here (most positions): skip the longer runs
+            continue
+        if grams is None:
+            grams = {tuple(sw[k:k + n]) for n in range(2, MAX_RUN + 1) for k in range(len(sw) - n + 1)}
         for n in range(min(MAX_RUN, len(toks) - i), 1, -1):
             run = toks[i:i + n]
             words = [t.group(0) for t in run]
-            if (tuple(w.lower() for w in words) in grams and all(w[0].islower() for w in words)
+            if (tuple(low[i:i + n]) in grams and all(w[0].islower() for w in words)
                     and any(len(w) >= 4 for w in words)
                     and all(text[run[k].end():run[k + 1].start()] == " " for k in range(n - 1))):
                 out.append((run[0].start(), run[-1].end()))

@@ -36,6 +36,7 @@ def fold(s: str) -> str:
     return "".join(c for c in nfkd if not unicodedata.combining(c)).casefold()
 
 
+@lru_cache(maxsize=65536)
 def _bare(tok: str) -> str:
     """The token without a possessive or elided article ("Brink's" -> "brink", "l'Élysée" -> "elysee")."""
     t = fold(tok)
@@ -54,11 +55,15 @@ def same_name(a: str, b: str) -> bool:
         return True  # one letter more, none changed: "Ram" / "Rahm", "Bjorn" / "Bjoern"
     if len(short) >= 4 and long_.startswith(short) and len(long_) - len(short) <= 3:
         return True
-    return len(short) >= 5 and SequenceMatcher(None, a, b).ratio() >= 0.8
+    if len(short) < 5:
+        return False
+    sm = SequenceMatcher(None, a, b)
+    return sm.real_quick_ratio() >= 0.8 and sm.quick_ratio() >= 0.8 and sm.ratio() >= 0.8
 
 
+@lru_cache(maxsize=64)
 def _latin(text: str) -> bool:
-    letters = [c for c in text if c.isalpha()]
+    letters = [c for c in text[:4000] if c.isalpha()]  # a sample is enough to tell the script
     if not letters:
         return False
     latin = sum(1 for c in letters if "LATIN" in unicodedata.name(c, ""))
@@ -144,11 +149,11 @@ def check(ctx: CheckContext, not_names: set[str], taken: set[tuple[int, int]]) -
 
         def rep_keep(t: str) -> bool:
             return (len(t) > 1 and t not in not_names and t not in rep_names.lower
-                    and not _renders(t, src_toks) and src_names.writes(t))
+                    and src_names.writes(t) and not _renders(t, src_toks))
 
         def src_keep(t: str) -> bool:
             return (len(t) > 1 and t not in not_names and t not in src_names.lower
-                    and not _renders(t, rep_toks) and rep_names.writes(t))
+                    and rep_names.writes(t) and not _renders(t, rep_toks))
 
         rep_runs, src_runs = _runs(seg.text, rep_keep), _runs(src, src_keep)
         if not rep_runs or not src_runs:

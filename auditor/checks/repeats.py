@@ -46,20 +46,21 @@ def repeats(text: str, context: str = "") -> list[tuple[int, int]]:
     engine added cannot be told, and the stutter is what a reader sees). ``context``: the
     text just before (a quotation may open a sentence or two earlier)."""
     toks = list(_WORD.finditer(text))
+    low = [t.group(0).lower() for t in toks]
     out: list[tuple[int, int]] = []
     i = 0
     while i < len(toks):
         for n in range(min(MAX_WORDS, (len(toks) - i) // 2), 1, -1):
-            first = [t.group(0).lower() for t in toks[i:i + n]]
-            if first != [t.group(0).lower() for t in toks[i + n:i + 2 * n]]:
+            if low[i] != low[i + n] or low[i:i + n] != low[i + n:i + 2 * n]:
                 continue
+            first = low[i:i + n]
             gap = text[toks[i + n - 1].end():toks[i + n].start()].strip()
             inner = (text[toks[k].end():toks[k + 1].start()].strip() for k in range(i, i + n - 1))
             if gap not in ("", ",") or any(g not in ("", ",") for g in inner):
                 continue
             if len(first[-1]) < 4 or first[-1].isdigit():
                 continue
-            if i > 0 and toks[i - 1].group(0).lower() == first[-1]:
+            if i > 0 and low[i - 1] == first[-1]:
                 continue  # "again and again and again": a third copy of one word, said on purpose
             if gap == "," and _quoted(context + text, len(context) + toks[i].start()):
                 continue
