@@ -182,12 +182,7 @@ def main() -> None:
     rows.append(("WMT22 refs (de/ja/ru/zh), with source", n, c))
     shown += s
     if args.ntrex_pairs:
-        for split in ("dev", "test"):
-            for into_en in (True, False):
-                label = f"NTREX {split}, {'es/fr/de/pt -> en' if into_en else 'en -> es/fr/de/pt'}, rules"
-                n, c, s = run(ntrex_pairs(split, into_en), label)
-                rows.append((label, n, c))
-                shown += s
+        shown += _ntrex_rows(rows, qe=False)
     if args.qe:
         return _qe_rows(args, lim_windows, rows, shown)
     _print(args, rows, shown)
@@ -198,13 +193,21 @@ def _qe_rows(args, lim_windows, rows, shown) -> None:
     n, c, s = run(wmt_sets(args.window, lim_windows, with_source=True), label, qe=True)
     rows.append((label, n, c))
     shown += [x for x in s if x[1].detector == "qe"]
+    shown += [x for x in _ntrex_rows(rows, qe=True) if x[1].detector == "qe"]
+    _print(args, rows, shown)
+
+
+def _ntrex_rows(rows, qe: bool) -> list:
+    """One row per split and direction of NTREX's human translations beside their originals
+    (appended to ``rows``); the serious findings, to list."""
+    shown = []
     for split in ("dev", "test"):
         for into_en in (True, False):
-            label = f"NTREX {split}, {'es/fr/de/pt -> en' if into_en else 'en -> es/fr/de/pt'}, QE v2"
-            n, c, s = run(ntrex_pairs(split, into_en), label, qe=True)
+            label = f"NTREX {split}, {'es/fr/de/pt -> en' if into_en else 'en -> es/fr/de/pt'}, {'QE v2' if qe else 'rules'}"
+            n, c, s = run(ntrex_pairs(split, into_en), label, qe=qe)
             rows.append((label, n, c))
-            shown += [x for x in s if x[1].detector == "qe"]
-    _print(args, rows, shown)
+            shown += s
+    return shown
 
 
 def _print(args, rows, shown) -> None:

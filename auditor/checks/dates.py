@@ -251,13 +251,14 @@ def _check_source(em: _Emitter, seg: Segment, mentions: list[DateMention], src_t
     _check_source_weekday(em, seg, mentions, src, src_year)
 
 
-def _check_source_month_names(em: _Emitter, seg: Segment, lang: str, src_text: str, src_lang: str) -> None:
+def _check_source_month_names(em: _Emitter, seg: Segment, lang: str, mentions: list[DateMention],
+                              src_text: str, src_lang: str) -> None:
     """A month named alone ("by January", "en junio") that the aligned source names differently.
 
     The date rules compare full dates and month-years; a bare month was not compared, so
     "decide by October" for "d'ici janvier" passed. Only one month on each side may
     disagree (a sentence naming several months may have been reordered)."""
-    dated = [(m.start, m.end) for m in find_dates(seg.text, lang) if m.has_day or m.year]
+    dated = [(m.start, m.end) for m in mentions if m.has_day or m.year]
     mine = [x for x in bare_months(seg.text, lang) if not any(a <= x[0] < b for a, b in dated)]
     theirs = bare_months(src_text, src_lang)
     if not mine or not theirs:
@@ -377,7 +378,7 @@ def run(ctx: CheckContext) -> list[Finding]:
         mentions = find_dates(seg.text, lang)
         src_text = ctx.aligned_source_text(seg.index)
         if src_text and src_lang in LANGS and lang in LANGS:
-            _check_source_month_names(em, seg, lang, src_text, src_lang)  # type: ignore[arg-type]
+            _check_source_month_names(em, seg, lang, mentions, src_text, src_lang)  # type: ignore[arg-type]
         if not mentions:
             continue
         _check_grammar(em, seg, mentions, year_hint or src_year)

@@ -22,7 +22,6 @@ from __future__ import annotations
 import csv
 import os
 import re
-import unicodedata
 from collections import Counter, OrderedDict, defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
@@ -31,6 +30,8 @@ from pathlib import Path
 from ..text import wording
 from ..types import Finding, SegmentedDocument
 from .base import CheckContext, make_finding, segment_at
+from .name_swaps import check as name_swaps
+from .name_swaps import fold  # noqa: F401  (spelling reads it from here)
 
 NAME = "entities"
 CATEGORY = "accuracy/entity"
@@ -197,12 +198,6 @@ _NOT_NAMES = set(
 )
 
 _TOKEN = re.compile(r"[A-ZÁÉÍÓÚÜÑÇÀÂÊÎÔÛÄÖØÅ][\w’'\-]*")
-
-
-def fold(s: str) -> str:
-    """Lowercase and strip accents, so "Canciller" and "canciller", "Qín" and "Qin" compare equal."""
-    nfkd = unicodedata.normalize("NFKD", s)
-    return "".join(c for c in nfkd if not unicodedata.combining(c)).casefold()
 
 
 def _strip_possessive(tok: str) -> str:
@@ -605,8 +600,6 @@ def _check_titles(ctx: CheckContext) -> list[Finding]:
 
 def run(ctx: CheckContext) -> list[Finding]:
     """All entity findings for ``ctx.doc`` (with source, cluster consensus, title drift)."""
-    from .name_swaps import check as name_swaps
-
     findings = _check_source_entities(ctx)
     findings.extend(name_swaps(ctx, _NOT_NAMES, {(f.start, f.end) for f in findings}))
     taken = {(f.start, f.end) for f in findings}

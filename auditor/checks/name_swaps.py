@@ -32,6 +32,7 @@ _WORD = re.compile(r"[^\W\d_][\w’'\-]*", re.UNICODE)
 
 
 def fold(s: str) -> str:
+    """Lowercase and strip accents, so "Canciller" and "canciller", "Qín" and "Qin" compare equal."""
     nfkd = unicodedata.normalize("NFKD", s)
     return "".join(c for c in nfkd if not unicodedata.combining(c)).casefold()
 
